@@ -1,0 +1,51 @@
+package org.openbcs.ledger;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * A peer's ledger for one channel: block store + world state + history, committed together.
+ *
+ * <p>Commit is single-threaded by contract; queries and simulators are thread-safe.
+ */
+public interface PeerLedger extends AutoCloseable {
+  String channelId();
+
+  BlockStore blocks();
+
+  BlockchainInfo info();
+
+  Optional<VersionedValue> getState(String namespace, String key);
+
+  /** {@code [startKey, endKey)} in UTF-8 byte order, with Fabric pagination semantics. */
+  StatePage getStateRange(String namespace, String startKey, String endKey, int pageSize, String bookmark);
+
+  /** Newest first. */
+  List<KeyModification> getHistory(String namespace, String key);
+
+  Optional<TxRecord> transaction(String txId);
+
+  TxSimulator newSimulator(String txId);
+
+  /**
+   * Validates MVCC and phantom reads of every transaction whose {@code preValidationCodes} entry is
+   * VALID (0), against committed state and earlier valid transactions of the same block (Fabric's
+   * codes MVCC_READ_CONFLICT 11, PHANTOM_READ_CONFLICT 12, DUPLICATE_TXID 9 for a tx id already
+   * committed or earlier in the block), then writes the block with its TRANSACTIONS_FILTER, the
+   * state updates and history of valid transactions, and the "last committed block" marker in one
+   * atomic step. Envelopes that are not ENDORSER_TRANSACTION (e.g. CONFIG) are kept with their
+   * pre-validation code and write nothing to state.
+   *
+   * @param preValidationCodes one TxValidationCode per envelope from signature/policy checks
+   * @throws LedgerException if the block does not follow the chain or is malformed
+   */
+  CommitResult commit(Block block, byte[] preValidationCodes);
+
+  /** Called after each commit, on the committing thread; keep it short. */
+  void addCommitListener(Consumer<CommitResult> listener);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,2 @@
+/** Asset-transfer sample contract on the public Fabric contract API. */
+package org.openbcs.samples.assettransfer;
