@@ -42,6 +42,12 @@ public interface CryptoSuite {
   /** PKCS#8 PEM text of a private key. */
   String encodePrivateKeyPem(PrivateKey key);
 
+  /** Parses an X.509 SubjectPublicKeyInfo public key, PEM ({@code PUBLIC KEY}) or DER. */
+  PublicKey decodePublicKey(byte[] pemOrDer);
+
+  /** {@code PUBLIC KEY} PEM text of a public key. */
+  String encodePublicKeyPem(PublicKey key);
+
   /** Parses an X.509 certificate, PEM or DER. Throws {@link CryptoException} with the reason. */
   X509Certificate parseCertificate(byte[] pemOrDer);
 

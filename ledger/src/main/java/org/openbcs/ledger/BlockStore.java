@@ -22,6 +22,21 @@ public interface BlockStore extends AutoCloseable {
    */
   void append(Block block);
 
+  /**
+   * Parses and appends a serialized {@code common.Block}, as received from the wire.
+   *
+   * @throws LedgerException if the bytes are not a block, or the block does not follow
+   */
+  default void appendSerialized(byte[] blockBytes) {
+    Block block;
+    try {
+      block = Block.parseFrom(blockBytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new LedgerException("block at height " + height() + ": malformed block bytes: " + e.getMessage(), e);
+    }
+    append(block);
+  }
+
   Optional<Block> blockByNumber(long number);
 
   Optional<Block> blockByHash(byte[] headerHash);

@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
       org.openbcs.ledger.cli.LedgerCommand.class,
       org.openbcs.ordering.cli.OrdererCommand.class,
       org.openbcs.peer.cli.PeerCommand.class,
-      org.openbcs.peer.cli.ChaincodeCommand.class
+      org.openbcs.peer.cli.ChaincodeCommand.class,
+      UpCommand.class,
+      DownCommand.class,
+      SubmitCommand.class,
+      EvaluateCommand.class,
+      org.openbcs.node.bench.BenchCommand.class
     })
 public final class Bcs implements Callable<Integer> {
   public static void main(String[] args) {

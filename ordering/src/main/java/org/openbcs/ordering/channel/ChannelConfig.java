@@ -26,14 +26,23 @@ public record ChannelConfig(
   public record BatchSettings(
       int maxMessageCount, int absoluteMaxBytes, int preferredMaxBytes, Duration batchTimeout) {}
 
-  /** API placeholder: the ordering module replaces this with the real implementation. */
+  /**
+   * The configuration carried by a config block (genesis or later): its single CONFIG envelope's
+   * {@code ConfigEnvelope}.
+   *
+   * @throws IllegalArgumentException naming the field when the block is not a well-formed config
+   *     block
+   */
   public static ChannelConfig fromBlock(Block configBlock) {
-    throw new UnsupportedOperationException("ChannelConfig.fromBlock not implemented yet");
+    return GenesisBlocks.parse(configBlock);
   }
 
-  /** API placeholder: block 0 carrying this configuration as a CONFIG envelope. */
+  /**
+   * Block 0 carrying this configuration as a CONFIG envelope (Fabric {@code ConfigEnvelope} with
+   * the configtxgen group structure). Deterministic: the same config gives the same block bytes.
+   */
   public Block genesisBlock(CryptoSuite suite) {
-    throw new UnsupportedOperationException("ChannelConfig.genesisBlock not implemented yet");
+    return GenesisBlocks.genesis(this, suite);
   }
 
   /** Application and orderer MSPs together, for the channel's MspManager. */

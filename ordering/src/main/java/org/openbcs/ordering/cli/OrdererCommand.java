@@ -1,14 +1,76 @@
 package org.openbcs.ordering.cli;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.openbcs.crypto.CryptoSuites;
+import org.openbcs.ordering.server.OrdererConfig;
+import org.openbcs.ordering.server.OrdererServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until the owning module implements it. */
-@Command(name = "orderer", mixinStandardHelpOptions = true, description = "Run an ordering node.")
+/** {@code bcs orderer}: run an ordering node. */
+@Command(
+    name = "orderer",
+    mixinStandardHelpOptions = true,
+    description = "Run an ordering node.",
+    subcommands = {OrdererCommand.Start.class})
 public final class OrdererCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    System.err.println("bcs orderer: not implemented yet");
-    return 1;
+    System.err.println("bcs orderer: missing subcommand; try 'bcs orderer start --help'");
+    return 2;
+  }
+
+  /** {@code bcs orderer start}: serve Broadcast/Deliver until SIGTERM. */
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = "Start an orderer and serve its channels until SIGTERM.")
+  static final class Start implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "Data directory (block stores).")
+    Path data;
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:7050", description = "host:port to bind (port 0 = any free port). Default: ${DEFAULT-VALUE}")
+    String listen;
+
+    @Option(names = "--msp", required = true, description = "The orderer's local MSP directory.")
+    Path msp;
+
+    @Option(names = "--msp-id", required = true, description = "The orderer organisation's MSP id.")
+    String mspId;
+
+    @Option(names = "--tls", description = "TLS directory (server.crt, server.key, ca.crt). Omit only for plaintext tests.")
+    Path tls;
+
+    @Option(names = "--genesis", required = true, description = "Genesis block file of a channel; repeat per channel.")
+    List<Path> genesis;
+
+    @Option(names = "--crypto-suite", defaultValue = CryptoSuites.ECDSA_P256, description = "Crypto suite. Default: ${DEFAULT-VALUE}")
+    String cryptoSuite;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      int colon = listen.lastIndexOf(':');
+      if (colon <= 0) {
+        System.err.println("bcs orderer start: --listen must be host:port, got '" + listen + "'");
+        return 2;
+      }
+      int port;
+      try {
+        port = Integer.parseInt(listen.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        System.err.println("bcs orderer start: --listen port is not a number: '" + listen + "'");
+        return 2;
+      }
+      OrdererConfig config =
+          new OrdererConfig(data, listen.substring(0, colon), port, msp, mspId, tls, genesis, cryptoSuite);
+      OrdererServer server = OrdererServer.start(config);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "orderer-shutdown"));
+      System.out.println("orderer listening on " + config.host() + ":" + server.port());
+      System.out.flush();
+      server.awaitTermination();
+      return 0;
+    }
   }
 }

@@ -1,0 +1,41 @@
+package org.openbcs.fbft.message;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Everything replicas say to each other (spec section 4). */
+public sealed interface FbftMessage {
+  /** A leader's block for {@code block.round()}; carries a TC when the previous round did not certify (R1.3). */
+  record Proposal(Block block, Optional<TimeoutCert> tc, byte[] signature) implements FbftMessage {}
+
+  /** A vote for one block, sent only to the next round's leader (R1.2). */
+  record Vote(Digest blockId, long round, long height, int voter, byte[] signature) implements FbftMessage {}
+
+  /** "I give up on {@code round}", broadcast with the sender's highest QC (R2.3). */
+  record Timeout(long round, QuorumCert highQc, int sender, byte[] signature) implements FbftMessage {}
+
+  /** Certificates forwarded to a replica that is behind (R2.6). */
+  record CertForward(QuorumCert highQc, Optional<TimeoutCert> tc) implements FbftMessage {}
+
+  /** Asks for the certified chain ending at {@code target}, above height {@code fromHeight} (R3.4). */
+  record SyncRequest(Digest target, long fromHeight) implements FbftMessage {}
+
+  /** Blocks in ascending height, each linked to the previous one (R3.4). */
+  record SyncResponse(List<Block> blocks) implements FbftMessage {
+    public SyncResponse {
+      blocks = List.copyOf(blocks);
+    }
+  }
+
+  /** Short name for logs and counters. */
+  default String kind() {
+    return switch (this) {
+      case Proposal p -> "proposal";
+      case Vote v -> "vote";
+      case Timeout t -> "timeout";
+      case CertForward c -> "cert-forward";
+      case SyncRequest s -> "sync-request";
+      case SyncResponse s -> "sync-response";
+    };
+  }
+}

@@ -1,0 +1,121 @@
+package org.openbcs.fbft.protocol;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openbcs.fbft.Authenticator;
+import org.openbcs.fbft.message.Digest;
+import org.openbcs.fbft.message.QuorumCert;
+import org.openbcs.fbft.message.SignerSig;
+import org.openbcs.fbft.message.SigningBytes;
+import org.openbcs.fbft.message.TimeoutCert;
+import org.openbcs.fbft.message.TimeoutSig;
+
+/**
+ * Checks QCs and TCs and remembers what it proved (R4.2, R4.3). A QC proves "a quorum voted for
+ * (block, round, height)"; once that fact is established, any other QC stating it is accepted
+ * without checking its signatures again, so each QC costs its signature checks once per replica.
+ */
+final class CertificateVerifier {
+  /** Bound on remembered facts; old ones are only re-verified, never trusted blindly. */
+  static final int MAX_CACHED_CERTIFICATES = 4096;
+
+  private final FbftConfig config;
+  private final Authenticator auth;
+  private final Digest genesisId;
+  private final Map<Object, Boolean> proven =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, Boolean> e) {
+          return size() > MAX_CACHED_CERTIFICATES;
+        }
+      };
+  private long signatureChecks;
+
+  CertificateVerifier(FbftConfig config, Authenticator auth, Digest genesisId) {
+    this.config = config;
+    this.auth = auth;
+    this.genesisId = genesisId;
+  }
+
+  boolean verifyQc(QuorumCert qc) {
+    if (qc.round() == 0) {
+      return qc.blockId().equals(genesisId) && qc.height() == 0 && qc.signatures().isEmpty();
+    }
+    QuorumCert.Key key = qc.key();
+    if (proven.containsKey(key)) {
+      return true;
+    }
+    if (qc.signatures().size() < config.quorum() || qc.signatures().size() > config.n()) {
+      return false;
+    }
+    BitSet seen = new BitSet(config.n());
+    byte[] msg = SigningBytes.vote(qc.blockId(), qc.round(), qc.height());
+    for (SignerSig s : qc.signatures()) {
+      if (s.signer() < 0 || s.signer() >= config.n() || seen.get(s.signer())) {
+        return false;
+      }
+      seen.set(s.signer());
+      signatureChecks++;
+      if (!auth.verify(s.signer(), msg, s.signature())) {
+        return false;
+      }
+    }
+    proven.put(key, Boolean.TRUE);
+    return true;
+  }
+
+  /** A QC this replica assembled from votes it verified one by one. */
+  void markProven(QuorumCert qc) {
+    proven.put(qc.key(), Boolean.TRUE);
+  }
+
+  private record TcKey(long round, List<Long> signerAndHighQc) {}
+
+  private static TcKey tcKey(TimeoutCert tc) {
+    List<Long> parts = new ArrayList<>(tc.timeouts().size() * 2);
+    for (TimeoutSig t : tc.timeouts()) {
+      parts.add((long) t.signer());
+      parts.add(t.highQcRound());
+    }
+    return new TcKey(tc.round(), parts);
+  }
+
+  boolean verifyTc(TimeoutCert tc) {
+    TcKey key = tcKey(tc);
+    if (proven.containsKey(key)) {
+      return true;
+    }
+    if (tc.round() <= 0 || tc.timeouts().size() < config.quorum() || tc.timeouts().size() > config.n()) {
+      return false;
+    }
+    BitSet seen = new BitSet(config.n());
+    for (TimeoutSig t : tc.timeouts()) {
+      if (t.signer() < 0 || t.signer() >= config.n() || seen.get(t.signer()) || t.highQcRound() >= tc.round()) {
+        return false;
+      }
+      seen.set(t.signer());
+      signatureChecks++;
+      if (!auth.verify(t.signer(), SigningBytes.timeout(tc.round(), t.highQcRound()), t.signature())) {
+        return false;
+      }
+    }
+    proven.put(key, Boolean.TRUE);
+    return true;
+  }
+
+  void markProven(TimeoutCert tc) {
+    proven.put(tcKey(tc), Boolean.TRUE);
+  }
+
+  long signatureChecks() {
+    return signatureChecks;
+  }
+
+  boolean verifySingle(int signer, byte[] message, byte[] signature) {
+    signatureChecks++;
+    return auth.verify(signer, message, signature);
+  }
+}

@@ -1,0 +1,79 @@
+package org.openbcs.fbft.protocol;
+
+import org.openbcs.fbft.message.CodecLimits;
+
+/**
+ * Static parameters of one FBFT network; identical on every replica (spec section 6).
+ *
+ * @param n replicas; tolerates f = (n - 1) / 3 Byzantine ones
+ * @param baseTimeoutMillis round timeout when the previous round certified (R2.2)
+ * @param maxTimeoutDoublings cap on the exponential back-off (R2.2)
+ * @param reputationRounds K: a leader blamed for a failed round is skipped for K x 2^(streak-1) rounds (R2.5); 0 = plain round-robin
+ * @param maxRoundsAhead messages further than this above the current round are dropped (R5.3)
+ * @param maxBufferedMessages messages waiting for a missing block, in total (R5.3)
+ * @param maxBlockEnvelopes envelopes per proposed block (R5.2)
+ * @param maxMempoolEnvelopes envelopes waiting to be proposed (R5.2)
+ * @param retainBlocks committed blocks kept in memory below the committed height, for sync and reputation
+ */
+public record FbftConfig(
+    int n,
+    long baseTimeoutMillis,
+    int maxTimeoutDoublings,
+    int reputationRounds,
+    int maxRoundsAhead,
+    int maxBufferedMessages,
+    int maxBlockEnvelopes,
+    int maxMempoolEnvelopes,
+    int retainBlocks,
+    CodecLimits codecLimits) {
+
+  public FbftConfig {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be >= 1, got " + n);
+    }
+    if (baseTimeoutMillis <= 0 || maxTimeoutDoublings < 0 || maxTimeoutDoublings > 20) {
+      throw new IllegalArgumentException("bad timeout settings " + baseTimeoutMillis + "ms x2^" + maxTimeoutDoublings);
+    }
+    if (reputationRounds < 0 || maxRoundsAhead < 1 || maxBufferedMessages < 1 || retainBlocks < 1) {
+      throw new IllegalArgumentException("reputationRounds, maxRoundsAhead, maxBufferedMessages and retainBlocks must be positive");
+    }
+  }
+
+  public static FbftConfig defaults(int n) {
+    return new FbftConfig(n, 1000, 4, 5 * n, 64, 1024, 500, 100_000, 512, CodecLimits.defaults());
+  }
+
+  public FbftConfig withBaseTimeout(long millis) {
+    return new FbftConfig(n, millis, maxTimeoutDoublings, reputationRounds, maxRoundsAhead, maxBufferedMessages,
+        maxBlockEnvelopes, maxMempoolEnvelopes, retainBlocks, codecLimits);
+  }
+
+  public FbftConfig withBuffer(int roundsAhead, int messages) {
+    return new FbftConfig(n, baseTimeoutMillis, maxTimeoutDoublings, reputationRounds, roundsAhead, messages,
+        maxBlockEnvelopes, maxMempoolEnvelopes, retainBlocks, codecLimits);
+  }
+
+  public FbftConfig withBlockEnvelopes(int max) {
+    return new FbftConfig(n, baseTimeoutMillis, maxTimeoutDoublings, reputationRounds, maxRoundsAhead,
+        maxBufferedMessages, max, maxMempoolEnvelopes, retainBlocks, codecLimits);
+  }
+
+  /** Byzantine replicas tolerated. */
+  public int f() {
+    return (n - 1) / 3;
+  }
+
+  /** Votes or timeouts that make a certificate: n - f (2f + 1 when n = 3f + 1). */
+  public int quorum() {
+    return n - f();
+  }
+
+  /** R2.2: base x 2^(consecutive uncertified rounds), capped. */
+  public long timeoutMillis(int consecutiveFailures) {
+    return baseTimeoutMillis << Math.min(Math.max(0, consecutiveFailures), maxTimeoutDoublings);
+  }
+
+  public long maxTimeoutMillis() {
+    return baseTimeoutMillis << maxTimeoutDoublings;
+  }
+}

@@ -1,0 +1,751 @@
+package org.openbcs.fbft.protocol;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.openbcs.common.Invariants;
+import org.openbcs.fbft.Authenticator;
+import org.openbcs.fbft.message.Block;
+import org.openbcs.fbft.message.Digest;
+import org.openbcs.fbft.message.FbftMessage;
+import org.openbcs.fbft.message.FbftMessage.CertForward;
+import org.openbcs.fbft.message.FbftMessage.Proposal;
+import org.openbcs.fbft.message.FbftMessage.SyncRequest;
+import org.openbcs.fbft.message.FbftMessage.SyncResponse;
+import org.openbcs.fbft.message.FbftMessage.Timeout;
+import org.openbcs.fbft.message.FbftMessage.Vote;
+import org.openbcs.fbft.message.MessageCodec;
+import org.openbcs.fbft.message.QuorumCert;
+import org.openbcs.fbft.message.SigningBytes;
+import org.openbcs.fbft.message.TimeoutCert;
+import org.openbcs.fbft.message.TimeoutSig;
+import org.openbcs.fbft.wal.WalRecord;
+import org.openbcs.fbft.wal.WalState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One FBFT replica: a pure state machine. {@link #step} takes one event and the current time and
+ * returns the effects to perform, in order; it does no IO and reads no clock, so the same code
+ * runs in the deterministic simulation and behind a real transport. Comments cite the rules of
+ * docs/spec/fbft.md. Not thread-safe: one driver thread calls {@code step}.
+ */
+public final class FbftReplica {
+  private static final Logger LOG = LoggerFactory.getLogger(FbftReplica.class);
+
+  private final FbftConfig config;
+  private final int self;
+  private final Authenticator auth;
+  private final UnaryOperator<byte[]> hash;
+  private final MessageCodec codec;
+  private final Block genesis;
+  private final DropCounters drops = new DropCounters();
+
+  private BlockTree tree;
+  private LeaderElection leaders;
+  private final CertificateVerifier verifier;
+  private final VoteCollector votes;
+  private final TimeoutCollector timeouts = new TimeoutCollector();
+  private final PendingBuffer pending;
+  private final Mempool mempool;
+  /** Proposals seen per round (R4.5 equivocation detection); pruned with the round window. */
+  private final java.util.TreeMap<Long, Digest> proposalSeen = new java.util.TreeMap<>();
+  /** Outstanding sync requests by (missing block, peer), to ask each peer at most once per base timeout. */
+  private final Map<SyncKey, Long> syncRequested = new HashMap<>();
+
+  private record SyncKey(Digest block, int peer) {}
+  static final int MAX_SYNC_REQUESTS_TRACKED = 64;
+  private final Map<Integer, Long> lastForwardAt = new HashMap<>();
+
+  /** Sender of the message being processed: the first peer to ask for a block its certificates name. */
+  private int currentSender = -1;
+  private boolean started;
+  private long now;
+  private List<Effect> out;
+
+  // Safety state (R3): persisted before any message that depends on it leaves the replica.
+  private long currentRound;
+  private long lastVotedRound;
+  private QuorumCert highQc;
+  private Optional<TimeoutCert> lastTc = Optional.empty();
+  private long timedOutRound;
+  private Block committed;
+
+  public FbftReplica(FbftConfig config, Authenticator auth, UnaryOperator<byte[]> hash) {
+    this.config = config;
+    this.self = auth.self();
+    this.auth = auth;
+    this.hash = hash;
+    this.codec = new MessageCodec(config.codecLimits(), hash);
+    this.genesis = Block.genesis(hash);
+    this.verifier = new CertificateVerifier(config, auth, genesis.id());
+    this.votes = new VoteCollector(config.quorum());
+    this.pending = new PendingBuffer(config.maxBufferedMessages());
+    this.mempool = new Mempool(config.maxMempoolEnvelopes());
+    Invariants.check(self >= 0 && self < config.n(), "replica id %d outside 0..%d", self, config.n() - 1);
+  }
+
+  /** Processes one event at {@code nowMillis}; returns the effects in the order they must be performed. */
+  public List<Effect> step(Event event, long nowMillis) {
+    this.now = nowMillis;
+    this.out = new ArrayList<>();
+    this.currentSender = -1;
+    switch (event) {
+      case Event.WalRecovered w -> recover(w.state());
+      case Event.MessageReceived m -> {
+        if (started) {
+          onMessage(m.from(), m.message());
+        } else {
+          drops.count(DropReason.NOT_STARTED);
+        }
+      }
+      case Event.BytesReceived b -> onBytes(b.from(), b.bytes());
+      case Event.TimerFired t -> {
+        if (started) {
+          onTimer(t.round());
+        }
+      }
+      case Event.ClientPayload p -> onClientPayload(p.envelope());
+    }
+    List<Effect> result = out;
+    out = null;
+    return result;
+  }
+
+  // ---- startup and recovery (R3.6) ----
+
+  private void recover(WalState s) {
+    Invariants.check(!started, "replica %d received WalRecovered twice", self);
+    started = true;
+    committed = s.committedBlockId().filter(id -> !id.equals(genesis.id()))
+        .map(id -> BlockTree.stub(id, s.committedRound(), s.committedHeight()))
+        .orElse(genesis);
+    tree = new BlockTree(committed, config.retainBlocks());
+    leaders = new LeaderElection(config, tree);
+    s.reputation().ifPresent(leaders::restore);
+    lastVotedRound = s.lastVotedRound();
+    timedOutRound = 0;
+    highQc = s.highQc().orElse(genesis.justify());
+    currentRound = 0;
+    LOG.info("fbft replica {} starting: committed h={} r={}, highQc r={}, lastVoted r={}",
+        self, committed.height(), committed.round(), highQc.round(), lastVotedRound);
+    enterRound(highQc.round() + 1);
+  }
+
+  // ---- inbound ----
+
+  private void onBytes(int from, byte[] bytes) {
+    if (!started) {
+      drops.count(DropReason.NOT_STARTED);
+      return;
+    }
+    if (from < 0 || from >= config.n()) {
+      drops.count(DropReason.UNKNOWN_SENDER);
+      return;
+    }
+    switch (codec.decode(bytes)) {
+      case MessageCodec.Decoded.Ok ok -> onMessage(from, ok.message());
+      case MessageCodec.Decoded.Malformed bad -> {
+        drops.count(DropReason.MALFORMED);
+        LOG.debug("fbft replica {}: malformed message from {}: {}", self, from, bad.reason());
+      }
+    }
+  }
+
+  private void onMessage(int from, FbftMessage m) {
+    if (from < 0 || from >= config.n()) {
+      drops.count(DropReason.UNKNOWN_SENDER);
+      return;
+    }
+    currentSender = from;
+    switch (m) {
+      case Proposal p -> onProposal(from, p);
+      case Vote v -> onVote(from, v);
+      case Timeout t -> onTimeout(from, t);
+      case CertForward c -> onCertForward(c);
+      case SyncRequest s -> onSyncRequest(from, s);
+      case SyncResponse s -> onSyncResponse(from, s);
+    }
+  }
+
+  private void drop(DropReason reason, int from, FbftMessage m) {
+    drops.count(reason);
+    LOG.debug("fbft replica {} round {}: dropped {} from {}: {}", self, currentRound, m.kind(), from, reason);
+  }
+
+  private void onProposal(int from, Proposal p) {
+    Block b = p.block();
+    if (b.proposer() != from) {
+      drop(DropReason.SENDER_MISMATCH, from, p);
+      return;
+    }
+    if (b.round() > currentRound + config.maxRoundsAhead()) {
+      drop(DropReason.TOO_FAR_AHEAD, from, p);
+      return;
+    }
+    if (b.payload().size() > config.maxBlockEnvelopes()) {
+      drop(DropReason.OVERSIZE, from, p);
+      return;
+    }
+    // R4.4: the id is recomputed, never trusted; R1.1: rounds strictly grow along the chain.
+    if (b.round() <= b.justify().round() || b.height() != b.justify().height() + 1
+        || !b.id().equals(Block.computeId(b.round(), b.height(), b.justify(), b.proposer(), b.payload(), hash))) {
+      drop(DropReason.BAD_BLOCK, from, p);
+      return;
+    }
+    if (!verifier.verifySingle(from, SigningBytes.proposal(b.id(), b.round()), p.signature())) {
+      drop(DropReason.BAD_SIGNATURE, from, p);
+      return;
+    }
+    if (!verifier.verifyQc(b.justify())) {
+      drop(DropReason.INVALID_QC, from, p);
+      return;
+    }
+    // R1.3: a proposal that does not extend the previous round's QC needs a TC for that round whose
+    // reported QC rounds it extends.
+    Optional<TimeoutCert> tc = Optional.empty();
+    if (b.justify().round() + 1 != b.round()) {
+      if (p.tc().isEmpty() || p.tc().get().round() + 1 != b.round()) {
+        drop(DropReason.UNSAFE_PROPOSAL, from, p);
+        return;
+      }
+      if (!verifier.verifyTc(p.tc().get())) {
+        drop(DropReason.INVALID_TC, from, p);
+        return;
+      }
+      if (b.justify().round() < p.tc().get().maxHighQcRound()) {
+        drop(DropReason.UNSAFE_PROPOSAL, from, p);
+        return;
+      }
+      tc = p.tc();
+    }
+    // Certificates are facts: learn them before anything else can fail (R2.1).
+    processQc(b.justify());
+    tc.ifPresent(this::processTc);
+
+    Optional<Block> parent = tree.get(b.parentId());
+    if (parent.isEmpty()) {
+      if (b.justify().height() <= committed.height()) {
+        drop(DropReason.STALE_ROUND, from, p);
+        return;
+      }
+      buffer(b.parentId(), b.round(), from, p);
+      requestSync(from, b.parentId());
+      return;
+    }
+    if (parent.get().round() != b.justify().round()) {
+      drop(DropReason.BAD_BLOCK, from, p);
+      return;
+    }
+    if (leaders.leaderFor(b.round(), parent.get()) != from) {
+      drop(DropReason.WRONG_LEADER, from, p);
+      return;
+    }
+    Digest seen = proposalSeen.putIfAbsent(b.round(), b.id());
+    if (seen != null && !seen.equals(b.id())) {
+      drops.count(DropReason.EQUIVOCATION);
+      LOG.warn("fbft replica {}: leader {} equivocated in round {}: {} and {}", self, from, b.round(), seen, b.id());
+    }
+    addBlock(b);
+    maybeVote(b);
+  }
+
+  /** R1.2: vote once per round, only in the current round, only for a block that passed R1.3. */
+  private void maybeVote(Block b) {
+    if (b.round() != currentRound || b.round() <= lastVotedRound) {
+      return;
+    }
+    lastVotedRound = b.round();
+    persist(new WalRecord.Voted(b.round(), b.id()));
+    Vote v = new Vote(b.id(), b.round(), b.height(), self,
+        auth.sign(SigningBytes.vote(b.id(), b.round(), b.height())));
+    int next = leaders.leaderFor(b.round() + 1, b);
+    if (next == self) {
+      onVote(self, v);
+    } else {
+      out.add(new Effect.Send(next, v));
+    }
+  }
+
+  private void onVote(int from, Vote v) {
+    if (v.voter() != from) {
+      drop(DropReason.SENDER_MISMATCH, from, v);
+      return;
+    }
+    if (v.round() < highQc.round()) {
+      drop(DropReason.STALE_ROUND, from, v);
+      return;
+    }
+    if (v.round() > currentRound + config.maxRoundsAhead()) {
+      drop(DropReason.TOO_FAR_AHEAD, from, v);
+      return;
+    }
+    QuorumCert.Key key = new QuorumCert.Key(v.blockId(), v.round(), v.height());
+    switch (votes.check(key, from)) {
+      case DUPLICATE -> {
+        drop(DropReason.DUPLICATE, from, v);
+        return;
+      }
+      case CONFLICTING -> drops.count(DropReason.EQUIVOCATION);
+      case NEW -> {}
+    }
+    Optional<Block> block = tree.get(v.blockId());
+    if (block.isEmpty()) {
+      buffer(v.blockId(), v.round(), from, v);
+      return;
+    }
+    if (block.get().round() != v.round() || block.get().height() != v.height()) {
+      drop(DropReason.BAD_BLOCK, from, v);
+      return;
+    }
+    if (leaders.leaderFor(v.round() + 1, block.get()) != self) {
+      drop(DropReason.NOT_NEXT_LEADER, from, v);
+      return;
+    }
+    if (from != self && !verifier.verifySingle(from, SigningBytes.vote(v.blockId(), v.round(), v.height()), v.signature())) {
+      drop(DropReason.BAD_SIGNATURE, from, v);
+      return;
+    }
+    votes.add(key, from, v.signature()).ifPresent(qc -> {
+      verifier.markProven(qc);
+      processQc(qc);
+    });
+  }
+
+  private void onTimeout(int from, Timeout t) {
+    if (t.sender() != from) {
+      drop(DropReason.SENDER_MISMATCH, from, t);
+      return;
+    }
+    if (t.round() > currentRound + config.maxRoundsAhead()) {
+      drop(DropReason.TOO_FAR_AHEAD, from, t);
+      return;
+    }
+    if (t.round() < currentRound) {
+      forwardCertificates(from, t.round());
+      drop(DropReason.STALE_ROUND, from, t);
+      return;
+    }
+    if (timeouts.has(t.round(), from)) {
+      drop(DropReason.DUPLICATE, from, t);
+      return;
+    }
+    if (t.highQc().round() >= t.round()) {
+      drop(DropReason.MALFORMED, from, t);
+      return;
+    }
+    if (!verifier.verifySingle(from, SigningBytes.timeout(t.round(), t.highQc().round()), t.signature())) {
+      drop(DropReason.BAD_SIGNATURE, from, t);
+      return;
+    }
+    if (!verifier.verifyQc(t.highQc())) {
+      drop(DropReason.INVALID_QC, from, t);
+      return;
+    }
+    processQc(t.highQc());
+    addTimeout(t.round(), new TimeoutSig(from, t.highQc().round(), t.signature()));
+  }
+
+  private void addTimeout(long round, TimeoutSig sig) {
+    int count = timeouts.add(round, sig);
+    if (round < currentRound) {
+      return;
+    }
+    if (count >= config.quorum()) {
+      TimeoutCert tc = timeouts.certificate(round);
+      verifier.markProven(tc);
+      processTc(tc);
+      return;
+    }
+    // R2.6: f + 1 timeouts include an honest replica, so the round is failing; join it now rather
+    // than waiting for our own timer, which is what lets a TC form within one timeout.
+    if (count >= config.f() + 1 && timedOutRound < round) {
+      if (round > currentRound) {
+        enterRound(round);
+      }
+      localTimeout(round);
+    }
+  }
+
+  /** R2.6: a replica that times out a round we already left gets the certificate that moved us on. */
+  private void forwardCertificates(int to, long staleRound) {
+    if (to == self) {
+      return;
+    }
+    Long last = lastForwardAt.get(to);
+    if (last != null && now - last < config.baseTimeoutMillis()) {
+      return;
+    }
+    Optional<TimeoutCert> tc = lastTc.filter(t -> t.round() >= staleRound);
+    if (highQc.round() < staleRound && tc.isEmpty()) {
+      return;
+    }
+    lastForwardAt.put(to, now);
+    out.add(new Effect.Send(to, new CertForward(highQc, tc)));
+  }
+
+  private void onCertForward(CertForward c) {
+    if (!verifier.verifyQc(c.highQc())) {
+      drops.count(DropReason.INVALID_QC);
+      return;
+    }
+    if (c.tc().isPresent() && !verifier.verifyTc(c.tc().get())) {
+      drops.count(DropReason.INVALID_TC);
+      return;
+    }
+    processQc(c.highQc());
+    c.tc().ifPresent(this::processTc);
+  }
+
+  // ---- certificates, rounds and commit ----
+
+  /** R2.1 + R1.5: a verified QC raises highQc, may commit, and moves the round past it. */
+  private void processQc(QuorumCert qc) {
+    if (qc.round() > highQc.round()) {
+      highQc = qc;
+      persist(new WalRecord.HighQc(qc));
+      // R3.4: a leader must hold the block it extends; fetch it now rather than at our turn.
+      if (!tree.contains(qc.blockId()) && qc.height() > committed.height()) {
+        requestSync(currentSender >= 0 && currentSender != self ? currentSender : signerToAsk(qc, currentRound), qc.blockId());
+      }
+    }
+    tryCommit(qc);
+    if (qc.round() >= currentRound) {
+      enterRound(qc.round() + 1);
+    }
+  }
+
+  private void processTc(TimeoutCert tc) {
+    if (lastTc.isEmpty() || tc.round() > lastTc.get().round()) {
+      lastTc = Optional.of(tc);
+    }
+    if (tc.round() >= currentRound) {
+      enterRound(tc.round() + 1);
+    }
+  }
+
+  /**
+   * R1.5 two-chain commit: a QC for block B1 whose parent B0 has round B1.round - 1 commits B0 and
+   * every uncommitted ancestor.
+   */
+  private void tryCommit(QuorumCert qc) {
+    Optional<Block> b1 = tree.get(qc.blockId());
+    if (b1.isEmpty() || BlockTree.isStub(b1.get())) {
+      return;
+    }
+    Optional<Block> b0 = tree.parent(b1.get());
+    if (b0.isEmpty() || b0.get().round() + 1 != b1.get().round() || b0.get().height() <= committed.height()) {
+      return;
+    }
+    Optional<List<Block>> chain = tree.chainDown(b0.get(), committed.height());
+    if (chain.isEmpty()) {
+      return;
+    }
+    List<Block> down = chain.get();
+    Block lowest = down.get(down.size() - 1);
+    Invariants.check(lowest.parentId().equals(committed.id()),
+        "replica %d: block %s at height %d does not extend committed %s at height %d",
+        self, lowest.id(), lowest.height(), committed.id(), committed.height());
+    Block top = b0.get();
+    persist(new WalRecord.Committed(top.height(), top.round(), top.id()));
+    leaders.snapshot(top).ifPresent(this::persist);
+    QuorumCert certifying = b1.get().justify();
+    List<Effect.Commit> commits = new ArrayList<>(down.size());
+    for (Block b : down) {
+      commits.add(new Effect.Commit(b, certifying));
+      certifying = b.justify();
+    }
+    Collections.reverse(commits);
+    for (Effect.Commit c : commits) {
+      mempool.removeCommitted(c.block().payload());
+    }
+    out.addAll(commits);
+    committed = top;
+    tree.prune(committed.height());
+  }
+
+  /** R2.2: entering a round arms its timer and, at the round's leader, proposes. */
+  private void enterRound(long round) {
+    if (round <= currentRound) {
+      return;
+    }
+    currentRound = round;
+    votes.pruneBelow(highQc.round());
+    timeouts.pruneBelow(round);
+    proposalSeen.headMap(round - config.maxRoundsAhead()).clear();
+    int pruned = pending.pruneBelow(round - config.maxRoundsAhead());
+    for (int i = 0; i < pruned; i++) {
+      drops.count(DropReason.STALE_ROUND);
+    }
+    out.add(new Effect.ScheduleTimer(round, now + roundTimeout(round)));
+    maybePropose(round);
+  }
+
+  private long roundTimeout(long round) {
+    long failures = round - highQc.round() - 1;
+    return config.timeoutMillis((int) Math.min(failures, Integer.MAX_VALUE));
+  }
+
+  /** R1.6 + R2.4: the leader extends its highest QC, with the TC when the previous round failed. */
+  private void maybePropose(long round) {
+    Optional<TimeoutCert> tc = Optional.empty();
+    if (highQc.round() + 1 != round) {
+      tc = lastTc.filter(t -> t.round() + 1 == round && highQc.round() >= t.maxHighQcRound());
+      if (tc.isEmpty()) {
+        return;
+      }
+    }
+    Optional<Block> parent = tree.get(highQc.blockId());
+    if (parent.isEmpty() || leaders.leaderFor(round, parent.get()) != self || round <= lastVotedRound) {
+      return;
+    }
+    List<byte[]> payload = mempool.take(config.maxBlockEnvelopes(), inFlight(parent.get()));
+    Block b = Block.create(round, parent.get().height() + 1, highQc, self, payload, hash);
+    Proposal p = new Proposal(b, tc, auth.sign(SigningBytes.proposal(b.id(), round)));
+    LOG.debug("fbft replica {}: proposing {}", self, b);
+    out.add(new Effect.Broadcast(p));
+    onProposal(self, p);
+  }
+
+  /** Envelopes in uncommitted ancestors of {@code tip}; proposing them again would order them twice. */
+  private Set<ByteBuffer> inFlight(Block tip) {
+    Set<ByteBuffer> s = new HashSet<>();
+    Block cur = tip;
+    while (cur.height() > committed.height()) {
+      for (byte[] e : cur.payload()) {
+        s.add(Mempool.key(e));
+      }
+      Optional<Block> p = tree.parent(cur);
+      if (p.isEmpty()) {
+        break;
+      }
+      cur = p.get();
+    }
+    return s;
+  }
+
+  // ---- pacemaker (R2.3) ----
+
+  private void onTimer(long round) {
+    if (round != currentRound) {
+      return;
+    }
+    localTimeout(round);
+  }
+
+  /** R2.3: give up on the round (never vote in it again), tell everyone, re-send every timeout period. */
+  private void localTimeout(long round) {
+    Invariants.check(round == currentRound, "replica %d timing out round %d while in %d", self, round, currentRound);
+    if (lastVotedRound < round) {
+      lastVotedRound = round;
+      persist(new WalRecord.TimedOut(round));
+    }
+    timedOutRound = round;
+    if (!tree.contains(highQc.blockId()) && highQc.height() > committed.height()) {
+      // R3.4 retry: the first request or its answer may have been lost; ask another signer each round.
+      requestSync(signerToAsk(highQc, round), highQc.blockId());
+    }
+    byte[] sig = auth.sign(SigningBytes.timeout(round, highQc.round()));
+    out.add(new Effect.Broadcast(new Timeout(round, highQc, self, sig)));
+    out.add(new Effect.ScheduleTimer(round, now + roundTimeout(round)));
+    if (!timeouts.has(round, self)) {
+      addTimeout(round, new TimeoutSig(self, highQc.round(), sig));
+    }
+  }
+
+  // ---- sync (R3.4) ----
+
+  private void requestSync(int from, Digest missing) {
+    if (from == self) {
+      return;
+    }
+    SyncKey key = new SyncKey(missing, from);
+    Long at = syncRequested.get(key);
+    if (at != null && now - at < config.baseTimeoutMillis()) {
+      return;
+    }
+    if (syncRequested.size() >= MAX_SYNC_REQUESTS_TRACKED) {
+      syncRequested.clear();
+    }
+    syncRequested.put(key, now);
+    // After a restart the committed block is a stub: ask for the reputation window below it too.
+    long fromHeight = BlockTree.isStub(committed)
+        ? Math.max(0, committed.height() - 2L * config.reputationRounds())
+        : committed.height();
+    out.add(new Effect.Send(from, new SyncRequest(missing, fromHeight)));
+  }
+
+  /** A QC signer other than this replica, rotating with {@code salt}; they all voted for the block. */
+  private int signerToAsk(QuorumCert qc, long salt) {
+    List<org.openbcs.fbft.message.SignerSig> sigs = qc.signatures();
+    for (int i = 0; i < sigs.size(); i++) {
+      int signer = sigs.get((int) Math.floorMod(salt + i, (long) sigs.size())).signer();
+      if (signer != self) {
+        return signer;
+      }
+    }
+    return self;
+  }
+
+  private void onSyncRequest(int from, SyncRequest s) {
+    Optional<Block> target = tree.get(s.target());
+    if (target.isEmpty()) {
+      drop(DropReason.SYNC_UNKNOWN_BLOCK, from, s);
+      return;
+    }
+    List<Block> down = new ArrayList<>();
+    Block cur = target.get();
+    while (cur.height() > s.fromHeight() && !BlockTree.isStub(cur)) {
+      down.add(cur);
+      Optional<Block> p = tree.parent(cur);
+      if (p.isEmpty()) {
+        break;
+      }
+      cur = p.get();
+    }
+    Collections.reverse(down);
+    List<Block> first = down.subList(0, Math.min(down.size(), config.codecLimits().maxSyncBlocks()));
+    out.add(new Effect.Send(from, new SyncResponse(first)));
+  }
+
+  private void onSyncResponse(int from, SyncResponse s) {
+    Map<Digest, Block> byId = new HashMap<>();
+    for (Block b : s.blocks()) {
+      if (!b.id().equals(Block.computeId(b.round(), b.height(), b.justify(), b.proposer(), b.payload(), hash))) {
+        drop(DropReason.BAD_BLOCK, from, s);
+        return;
+      }
+      byId.put(b.id(), b);
+    }
+    // History below a stub is authenticated by the hash chain from the committed id.
+    if (BlockTree.isStub(committed)) {
+      Digest expect = committed.id();
+      Block b;
+      while ((b = byId.get(expect)) != null && b.height() > 0) {
+        tree.add(b);
+        if (expect.equals(committed.id())) {
+          committed = b;
+        }
+        expect = b.parentId();
+      }
+    }
+    for (Block b : s.blocks()) {
+      if (b.height() <= committed.height() || tree.contains(b.id())) {
+        continue;
+      }
+      Optional<Block> parent = tree.get(b.parentId());
+      if (parent.isEmpty() || parent.get().height() + 1 != b.height() || parent.get().round() != b.justify().round()
+          || b.round() <= b.justify().round()) {
+        drop(DropReason.SYNC_UNLINKED, from, s);
+        return;
+      }
+      if (!verifier.verifyQc(b.justify())) {
+        drop(DropReason.INVALID_QC, from, s);
+        return;
+      }
+      processQc(b.justify());
+      addBlock(b);
+    }
+  }
+
+  // ---- blocks and buffering ----
+
+  private void addBlock(Block b) {
+    if (!tree.add(b)) {
+      return;
+    }
+    // b's justify certifies its parent: that may complete a two-chain now that b's parent is known.
+    tryCommit(b.justify());
+    // Any QC already held for b itself may commit b's parent.
+    if (highQc.blockId().equals(b.id())) {
+      tryCommit(highQc);
+    }
+    for (PendingBuffer.Entry e : pending.release(b.id())) {
+      onMessage(e.from(), e.message());
+    }
+  }
+
+  private void buffer(Digest missing, long round, int from, FbftMessage m) {
+    if (round > currentRound + config.maxRoundsAhead()) {
+      drop(DropReason.TOO_FAR_AHEAD, from, m);
+      return;
+    }
+    switch (pending.add(new PendingBuffer.Entry(missing, round, from, m))) {
+      case BUFFERED -> {}
+      case BUFFERED_EVICTED_ONE -> drops.count(DropReason.BUFFER_EVICTED);
+      case REJECTED_FULL -> drop(DropReason.BUFFER_FULL, from, m);
+    }
+  }
+
+  private void onClientPayload(byte[] envelope) {
+    if (envelope.length > config.codecLimits().maxEnvelopeBytes()) {
+      drops.count(DropReason.OVERSIZE);
+      return;
+    }
+    if (!mempool.add(envelope)) {
+      drops.count(DropReason.MEMPOOL_FULL);
+    }
+  }
+
+  private void persist(WalRecord r) {
+    out.add(new Effect.Persist(r));
+  }
+
+  // ---- observation (tests, metrics) ----
+
+  public int id() {
+    return self;
+  }
+
+  public long currentRound() {
+    return currentRound;
+  }
+
+  public long lastVotedRound() {
+    return lastVotedRound;
+  }
+
+  public QuorumCert highQc() {
+    return highQc;
+  }
+
+  public long committedHeight() {
+    return committed.height();
+  }
+
+  public DropCounters drops() {
+    return drops;
+  }
+
+  public long signatureChecks() {
+    return verifier.signatureChecks();
+  }
+
+  public int bufferedMessages() {
+    return pending.size();
+  }
+
+  public int mempoolSize() {
+    return mempool.size();
+  }
+
+  public FbftConfig config() {
+    return config;
+  }
+
+  public Block genesis() {
+    return genesis;
+  }
+
+  /** The leader this replica expects for {@code round} if it extends its highest QC; -1 if that block is unknown. */
+  public int expectedLeader(long round) {
+    return tree.get(highQc.blockId()).map(b -> leaders.leaderFor(round, b)).orElse(-1);
+  }
+}

@@ -1,0 +1,15 @@
+package org.openbcs.fbft.sim;
+
+/** Byzantine behaviours a simulated replica can have on top of its honest core. */
+public enum Byzantine {
+  /** Receives everything, sends nothing (a mute or crashed-forever leader). */
+  SILENT,
+  /** As leader, sends one proposal to half the replicas and a different one for the same round to the rest. */
+  EQUIVOCATE,
+  /** Votes for every proposal it sees and for a made-up block in the same round. */
+  DOUBLE_VOTE,
+  /** As leader, justifies its proposals with a QC for a made-up block with too few or bad signatures. */
+  FORGE_QC,
+  /** As leader, justifies its proposals with a forged TC over the genesis QC. */
+  FORGE_TC
+}

@@ -1,0 +1,107 @@
+package org.openbcs.fbft.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.openbcs.fbft.message.Block;
+import org.openbcs.fbft.message.Digest;
+import org.openbcs.fbft.message.FbftMessage;
+import org.openbcs.fbft.message.MessageCodec;
+import org.openbcs.fbft.message.QuorumCert;
+import org.openbcs.fbft.message.SignerSig;
+import org.openbcs.fbft.message.SigningBytes;
+import org.openbcs.fbft.message.TimeoutCert;
+import org.openbcs.fbft.message.TimeoutSig;
+
+/**
+ * Turns an honest replica's outbound bytes into a Byzantine one's. It holds only the Byzantine
+ * replica's own key, so everything it claims on behalf of others carries garbage signatures.
+ */
+final class ByzantineRewriter {
+  private ByzantineRewriter() {}
+
+  /** The bytes to send instead of {@code wire}; null to send nothing. */
+  static byte[] outbound(Byzantine kind, int self, int to, byte[] wire, Simulation sim) {
+    if (kind == Byzantine.DOUBLE_VOTE || kind == Byzantine.SILENT) {
+      return wire;
+    }
+    if (!(sim.codec().decode(wire) instanceof MessageCodec.Decoded.Ok(FbftMessage.Proposal p))
+        || p.block().proposer() != self) {
+      return wire;
+    }
+    Block b = p.block();
+    return switch (kind) {
+      case EQUIVOCATE -> {
+        if (to < sim.n() / 2) {
+          yield wire;
+        }
+        List<byte[]> alt = new ArrayList<>(b.payload());
+        if (alt.isEmpty()) {
+          byte[] latest = sim.latestSubmitted();
+          if (latest == null) {
+            yield wire;
+          }
+          alt.add(latest);
+        } else {
+          alt.remove(alt.size() - 1);
+        }
+        yield sim.codec().encode(reProposal(sim, self, b.round(), b.height(), b.justify(), alt, p.tc()));
+      }
+      case FORGE_QC -> {
+        // A QC for a block nobody voted for: own signature plus garbage, or too few signatures.
+        Digest fake = Digest.of(sim.hash().apply(("forged-" + b.round()).getBytes()));
+        List<SignerSig> sigs = new ArrayList<>();
+        byte[] own = sim.auth(self).sign(SigningBytes.vote(fake, b.round() - 1, b.height() - 1));
+        sigs.add(new SignerSig(self, own));
+        boolean tooFew = (b.round() & 1) == 0;
+        for (int i = 0; sigs.size() < (tooFew ? 1 : sim.n()); i++) {
+          if (i != self) {
+            sigs.add(new SignerSig(i, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+          }
+        }
+        sigs.sort(java.util.Comparator.comparingInt(SignerSig::signer));
+        QuorumCert forged = new QuorumCert(fake, b.round() - 1, b.height() - 1, sigs);
+        yield sim.codec().encode(reProposal(sim, self, b.round(), b.height(), forged, b.payload(), Optional.empty()));
+      }
+      case FORGE_TC -> {
+        // Claims everyone timed out in the previous round still holding only genesis: would let
+        // the forger fork from genesis if accepted.
+        List<TimeoutSig> sigs = new ArrayList<>();
+        for (int i = 0; i < sim.n(); i++) {
+          byte[] sig = i == self ? sim.auth(self).sign(SigningBytes.timeout(b.round() - 1, 0)) : new byte[8];
+          sigs.add(new TimeoutSig(i, 0, sig));
+        }
+        TimeoutCert forged = new TimeoutCert(b.round() - 1, sigs);
+        Block genesis = Block.genesis(sim.hash());
+        yield sim.codec().encode(reProposal(sim, self, b.round(), 1, genesis.justify(), b.payload(), Optional.of(forged)));
+      }
+      case SILENT, DOUBLE_VOTE -> wire;
+    };
+  }
+
+  private static FbftMessage.Proposal reProposal(Simulation sim, int self, long round, long height, QuorumCert justify,
+      List<byte[]> payload, Optional<TimeoutCert> tc) {
+    Block alt = Block.create(round, height, justify, self, payload, sim.hash());
+    sim.recordProposed(alt.id());
+    return new FbftMessage.Proposal(alt, tc, sim.auth(self).sign(SigningBytes.proposal(alt.id(), round)));
+  }
+
+  /** A DOUBLE_VOTE replica votes for every proposal it receives, and for a made-up block, to everyone. */
+  static void onInbound(int self, byte[] wire, Simulation sim) {
+    if (!(sim.codec().decode(wire) instanceof MessageCodec.Decoded.Ok(FbftMessage.Proposal p))) {
+      return;
+    }
+    Block b = p.block();
+    Digest fake = Digest.of(sim.hash().apply(("phantom-" + self + "-" + b.round()).getBytes()));
+    for (Digest id : List.of(b.id(), fake)) {
+      FbftMessage.Vote v = new FbftMessage.Vote(id, b.round(), b.height(), self,
+          sim.auth(self).sign(SigningBytes.vote(id, b.round(), b.height())));
+      byte[] bytes = sim.codec().encode(v);
+      for (int to = 0; to < sim.n(); to++) {
+        if (to != self) {
+          sim.transmit(self, to, bytes);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,484 @@
+package org.openbcs.fbft.sim;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import org.openbcs.crypto.CryptoSuite;
+import org.openbcs.crypto.CryptoSuites;
+import org.openbcs.fbft.Authenticator;
+import org.openbcs.fbft.CryptoAuthenticator;
+import org.openbcs.fbft.ReplicaDriver;
+import org.openbcs.fbft.message.Block;
+import org.openbcs.fbft.message.Digest;
+import org.openbcs.fbft.message.FbftMessage;
+import org.openbcs.fbft.message.MessageCodec;
+import org.openbcs.fbft.protocol.DropReason;
+import org.openbcs.fbft.protocol.Effect;
+import org.openbcs.fbft.protocol.Event;
+import org.openbcs.fbft.protocol.FbftReplica;
+import org.openbcs.fbft.wal.MemoryWal;
+
+/**
+ * Deterministic discrete-event simulation of n FBFT replicas (spec section 7). One thread, one
+ * seeded random source, a priority queue of events ordered by (time, sequence): the same seed
+ * always produces the same run. Replicas run through the real {@link ReplicaDriver} with a
+ * simulated transport, timers and {@link MemoryWal}. Invariants are checked as events happen; the
+ * first violation stops the run and is reported with the seed.
+ */
+public final class Simulation {
+  /** Bound on queued events; a run that needs more is a bug (a message storm), reported as a failure. */
+  public static final int MAX_QUEUED_EVENTS = 2_000_000;
+
+  private final SimConfig cfg;
+  private final int n;
+  private final SplittableRandom random;
+  private final UnaryOperator<byte[]> hash = CryptoSuites.defaultSuite()::hash;
+  private final MessageCodec codec;
+  private final Authenticator[] auths;
+  private final Node[] nodes;
+  private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
+  private long seq;
+  private long now;
+  private long events;
+  private String failure;
+
+  // Invariant state.
+  private final Map<Long, Digest> committedAtHeight = new HashMap<>();
+  private final Set<ByteBuffer> submitted = new HashSet<>();
+  private final Set<Digest> proposed = new HashSet<>();
+  private final Map<Long, Digest>[] votesByRound;
+  private long gstTargetHeight = -1;
+  private final long[] progressAfterGstAt;
+
+  // Measurements.
+  private long messages;
+  private long bytes;
+  private final Map<String, Long> byKind = new TreeMap<>();
+  private long submittedCount;
+
+  private record Scheduled(long time, long seq, Runnable action) implements Comparable<Scheduled> {
+    @Override
+    public int compareTo(Scheduled o) {
+      int c = Long.compare(time, o.time);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+  }
+
+  private final class Node {
+    final int id;
+    final MemoryWal wal = new MemoryWal();
+    final List<Digest> ledger = new ArrayList<>();
+    /** Simulated time at which each height was first committed here (index = height - 1). */
+    final List<Long> committedAt = new ArrayList<>();
+    final Byzantine byzantine;
+    final boolean crashesForever;
+    FbftReplica replica;
+    ReplicaDriver driver;
+    boolean up;
+    int incarnation;
+
+    Node(int id) {
+      this.id = id;
+      this.byzantine = cfg.byzantine().get(id);
+      this.crashesForever = cfg.crashes().stream().anyMatch(c -> c.node() == id && c.forever());
+    }
+
+    boolean honest() {
+      return byzantine == null && !crashesForever;
+    }
+
+    void start() {
+      replica = new FbftReplica(cfg.fbft(), auths[id], hash);
+      int inc = ++incarnation;
+      driver = new ReplicaDriver(replica, codec, (to, b) -> send(id, to, b), wal,
+          (round, at) -> schedule(at, () -> {
+            if (up && incarnation == inc) {
+              step(this, new Event.TimerFired(round));
+            }
+          }),
+          c -> onCommit(this, c));
+      up = true;
+      step(this, new Event.WalRecovered(wal.recover()));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  public Simulation(SimConfig cfg) {
+    this.cfg = cfg;
+    this.n = cfg.n();
+    this.random = new SplittableRandom(cfg.seed());
+    this.codec = new MessageCodec(cfg.fbft().codecLimits(), hash);
+    this.auths = cfg.realCrypto() ? realCrypto(n) : SimAuthenticator.forNetwork(n, cfg.seed());
+    this.nodes = new Node[n];
+    this.votesByRound = new Map[n];
+    this.progressAfterGstAt = new long[n];
+    for (int i = 0; i < n; i++) {
+      nodes[i] = new Node(i);
+      votesByRound[i] = new HashMap<>();
+      progressAfterGstAt[i] = -1;
+    }
+  }
+
+  public static SimResult run(SimConfig cfg) {
+    return new Simulation(cfg).run();
+  }
+
+  public SimResult run() {
+    for (Node node : nodes) {
+      schedule(0, node::start);
+    }
+    for (SimConfig.Crash c : cfg.crashes()) {
+      schedule(c.atMillis(), () -> crash(nodes[c.node()], c.loseUnsyncedTail()));
+      if (!c.forever()) {
+        schedule(c.restartAtMillis(), () -> {
+          if (!nodes[c.node()].up) {
+            nodes[c.node()].start();
+          }
+        });
+      }
+    }
+    schedule(cfg.gstMillis(), this::atGst);
+    scheduleClient(1);
+    long end = cfg.endMillis();
+    while (failure == null && !queue.isEmpty() && queue.peek().time() <= end && !settled()) {
+      Scheduled s = queue.poll();
+      now = s.time();
+      events++;
+      s.action().run();
+      if (queue.size() > MAX_QUEUED_EVENTS) {
+        fail("event queue exceeded " + MAX_QUEUED_EVENTS + " entries (message storm)");
+      }
+    }
+    if (failure == null && cfg.checkLiveness()) {
+      checkLivenessAtEnd();
+    }
+    return result();
+  }
+
+  private void schedule(long at, Runnable action) {
+    queue.add(new Scheduled(Math.max(at, now), seq++, action));
+  }
+
+  private void step(Node node, Event e) {
+    if (failure != null) {
+      return;
+    }
+    List<Effect> effects = node.replica.step(e, now);
+    observe(node, effects);
+    node.driver.perform(effects);
+  }
+
+  // ---- faults ----
+
+  private void crash(Node node, boolean loseTail) {
+    if (!node.up) {
+      return;
+    }
+    node.up = false;
+    node.incarnation++;
+    node.wal.crash(loseTail);
+  }
+
+  private boolean partitioned(int a, int b) {
+    for (SimConfig.Partition p : cfg.partitions()) {
+      if (now >= p.startMillis() && now < p.endMillis() && p.side().contains(a) != p.side().contains(b)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void send(int from, int to, byte[] payload) {
+    Node sender = nodes[from];
+    if (sender.byzantine == Byzantine.SILENT) {
+      return;
+    }
+    byte[] wire = payload;
+    if (sender.byzantine != null) {
+      wire = ByzantineRewriter.outbound(sender.byzantine, from, to, payload, this);
+      if (wire == null) {
+        return;
+      }
+    }
+    transmit(from, to, wire);
+  }
+
+  void transmit(int from, int to, byte[] wire) {
+    messages++;
+    bytes += wire.length;
+    byKind.merge(kindOf(wire), 1L, Long::sum);
+    boolean beforeGst = now < cfg.gstMillis();
+    if (beforeGst && (partitioned(from, to) || random.nextDouble() < cfg.dropRate())) {
+      return;
+    }
+    int copies = beforeGst && random.nextDouble() < cfg.duplicateRate() ? 2 : 1;
+    for (int i = 0; i < copies; i++) {
+      long delay = cfg.minDelayMillis() + random.nextLong(cfg.maxDelayMillis() - cfg.minDelayMillis() + 1);
+      schedule(now + delay, () -> deliver(from, to, wire));
+    }
+  }
+
+  private void deliver(int from, int to, byte[] wire) {
+    Node target = nodes[to];
+    if (!target.up) {
+      return;
+    }
+    if (target.byzantine == Byzantine.DOUBLE_VOTE) {
+      ByzantineRewriter.onInbound(to, wire, this);
+    }
+    step(target, new Event.BytesReceived(from, wire));
+  }
+
+  private static String kindOf(byte[] wire) {
+    return switch (wire.length > 2 ? wire[2] : 0) {
+      case 1 -> "proposal";
+      case 2 -> "vote";
+      case 3 -> "timeout";
+      case 4 -> "cert-forward";
+      case 5 -> "sync-request";
+      case 6 -> "sync-response";
+      default -> "other";
+    };
+  }
+
+  private void scheduleClient(long k) {
+    long at = k * cfg.clientIntervalMillis();
+    if (at > cfg.endMillis()) {
+      return;
+    }
+    schedule(at, () -> {
+      byte[] envelope = ("tx-" + cfg.seed() + "-" + k).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      submitted.add(ByteBuffer.wrap(envelope));
+      submittedCount++;
+      int a = random.nextInt(n);
+      int b = (a + 1 + random.nextInt(n - 1 > 0 ? n - 1 : 1)) % n;
+      for (int target : new int[] {a, b}) {
+        if (nodes[target].up) {
+          step(nodes[target], new Event.ClientPayload(envelope));
+        }
+      }
+      scheduleClient(k + 1);
+    });
+  }
+
+  // ---- invariants (spec section 7) ----
+
+  private void fail(String message) {
+    if (failure == null) {
+      failure = "seed " + cfg.seed() + " at t=" + now + "ms: " + message + "\n  scenario: " + cfg.describe()
+          + "\n  replay: " + SimResult.replayCommand(cfg.seed());
+    }
+  }
+
+  private void observe(Node node, List<Effect> effects) {
+    for (Effect e : effects) {
+      FbftMessage m = switch (e) {
+        case Effect.Send s -> s.message();
+        case Effect.Broadcast b -> b.message();
+        default -> null;
+      };
+      if (m instanceof FbftMessage.Proposal p) {
+        proposed.add(p.block().id());
+      }
+      // I5: an honest replica never votes twice in a round, across restarts too.
+      if (m instanceof FbftMessage.Vote v && node.honest()) {
+        Digest prior = votesByRound[node.id].putIfAbsent(v.round(), v.blockId());
+        if (prior != null) {
+          fail("I5 replica " + node.id + " voted twice in round " + v.round() + ": " + prior + " and " + v.blockId());
+        }
+      }
+    }
+  }
+
+  void recordProposed(Digest id) {
+    proposed.add(id);
+  }
+
+  private void onCommit(Node node, Effect.Commit c) {
+    Block b = c.block();
+    // I4: per replica, heights are contiguous and never rewritten (a restart may re-deliver, identically).
+    long h = b.height();
+    if (h <= node.ledger.size()) {
+      if (!node.ledger.get((int) h - 1).equals(b.id())) {
+        fail("I4 replica " + node.id + " re-committed height " + h + " as " + b.id() + " after " + node.ledger.get((int) h - 1));
+      }
+      return;
+    }
+    if (h != node.ledger.size() + 1) {
+      fail("I4 replica " + node.id + " committed height " + h + " after " + node.ledger.size());
+      return;
+    }
+    node.ledger.add(b.id());
+    node.committedAt.add(now);
+    if (!node.honest()) {
+      return;
+    }
+    // I1: agreement.
+    Digest prior = committedAtHeight.putIfAbsent(h, b.id());
+    if (prior != null && !prior.equals(b.id())) {
+      fail("I1 replica " + node.id + " committed " + b.id() + " at height " + h + " but another honest replica committed " + prior);
+      return;
+    }
+    // I2: validity.
+    if (!proposed.contains(b.id())) {
+      fail("I2 replica " + node.id + " committed block " + b.id() + " that nobody proposed");
+    }
+    for (byte[] env : b.payload()) {
+      if (!submitted.contains(ByteBuffer.wrap(env))) {
+        fail("I2 replica " + node.id + " committed an envelope no client submitted in " + b);
+      }
+    }
+    if (gstTargetHeight >= 0 && h > gstTargetHeight && progressAfterGstAt[node.id] < 0) {
+      progressAfterGstAt[node.id] = now;
+    }
+  }
+
+  /** Once every honest replica has progressed after GST there is nothing left to learn; stop early. */
+  private boolean settled() {
+    if (!cfg.stopWhenLive() || gstTargetHeight < 0) {
+      return false;
+    }
+    long last = -1;
+    for (Node node : nodes) {
+      if (node.honest()) {
+        if (progressAfterGstAt[node.id] < 0) {
+          return false;
+        }
+        last = Math.max(last, progressAfterGstAt[node.id]);
+      }
+    }
+    return now > last + SETTLE_MILLIS;
+  }
+
+  /** Simulated time run after liveness is shown, so late messages still meet the invariant checks. */
+  static final long SETTLE_MILLIS = 100;
+
+  private void atGst() {
+    long max = 0;
+    for (Node node : nodes) {
+      if (node.honest()) {
+        max = Math.max(max, node.ledger.size());
+      }
+    }
+    gstTargetHeight = max;
+  }
+
+  /** I3: after GST every honest replica commits a block above the highest pre-GST height within the bound. */
+  private void checkLivenessAtEnd() {
+    long deadline = cfg.gstMillis() + cfg.livenessBoundMillis();
+    for (Node node : nodes) {
+      if (!node.honest()) {
+        continue;
+      }
+      long at = progressAfterGstAt[node.id];
+      if (at < 0 || at > deadline) {
+        fail("I3 replica " + node.id + " made no progress past height " + gstTargetHeight + " within "
+            + cfg.livenessBoundMillis() + "ms of GST (height " + node.ledger.size() + ", round "
+            + node.replica.currentRound() + ", drops " + node.replica.drops().snapshot() + ")");
+        return;
+      }
+    }
+  }
+
+  private SimResult result() {
+    long min = Long.MAX_VALUE;
+    long max = 0;
+    long sigChecks = 0;
+    Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+    for (Node node : nodes) {
+      if (node.replica == null) {
+        continue;
+      }
+      node.replica.drops().snapshot().forEach((r, c) -> drops.merge(r, c, Long::sum));
+      if (node.honest()) {
+        min = Math.min(min, node.ledger.size());
+        max = Math.max(max, node.ledger.size());
+        sigChecks += node.replica.signatureChecks();
+      }
+    }
+    return new SimResult(cfg.seed(), cfg.describe(), Optional.ofNullable(failure), min == Long.MAX_VALUE ? 0 : min, max,
+        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks);
+  }
+
+  // ---- access for the Byzantine rewriter and tests ----
+
+  MessageCodec codec() {
+    return codec;
+  }
+
+  private static Authenticator[] realCrypto(int n) {
+    CryptoSuite suite = CryptoSuites.defaultSuite();
+    List<KeyPair> pairs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      pairs.add(suite.generateKeyPair());
+    }
+    List<PublicKey> pub = pairs.stream().map(KeyPair::getPublic).toList();
+    Authenticator[] out = new Authenticator[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = new CryptoAuthenticator(i, pairs.get(i).getPrivate(), pub, suite);
+    }
+    return out;
+  }
+
+  Authenticator auth(int node) {
+    return auths[node];
+  }
+
+  UnaryOperator<byte[]> hash() {
+    return hash;
+  }
+
+  SplittableRandom random() {
+    return random;
+  }
+
+  int n() {
+    return n;
+  }
+
+  /** The newest client envelope, or null before the first submission. */
+  byte[] latestSubmitted() {
+    return submittedCount == 0 ? null
+        : ("tx-" + cfg.seed() + "-" + submittedCount).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** Drops counted by one replica so far (scenario tests). */
+  public Map<DropReason, Long> drops(int node) {
+    return nodes[node].replica.drops().snapshot();
+  }
+
+  /** Height committed at {@code node} by simulated time {@code atMillis}. */
+  public long heightAt(int node, long atMillis) {
+    List<Long> times = nodes[node].committedAt;
+    long h = 0;
+    while (h < times.size() && times.get((int) h) <= atMillis) {
+      h++;
+    }
+    return h;
+  }
+
+  /** Simulated commit time of each height at {@code node} (index = height - 1). */
+  public List<Long> commitTimes(int node) {
+    return List.copyOf(nodes[node].committedAt);
+  }
+
+  public FbftReplica replica(int node) {
+    return nodes[node].replica;
+  }
+
+  public List<Digest> ledger(int node) {
+    return List.copyOf(nodes[node].ledger);
+  }
+}

@@ -1,0 +1,93 @@
+package org.openbcs.fbft.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.openbcs.crypto.CryptoSuites;
+import org.openbcs.fbft.message.FbftMessage.Proposal;
+
+class MessageCodecTest {
+  private static final UnaryOperator<byte[]> HASH = CryptoSuites.defaultSuite()::hash;
+  private final MessageCodec codec = new MessageCodec(CodecLimits.defaults(), HASH);
+
+  private static Block sampleBlock() {
+    Block g = Block.genesis(HASH);
+    QuorumCert qc = new QuorumCert(g.id(), 3, 0, List.of(new SignerSig(0, new byte[] {1, 2}), new SignerSig(2, new byte[] {3})));
+    return Block.create(5, 1, qc, 1, List.of("a".getBytes(), new byte[0], "ccc".getBytes()), HASH);
+  }
+
+  private static List<FbftMessage> samples() {
+    Block b = sampleBlock();
+    TimeoutCert tc = new TimeoutCert(4, List.of(new TimeoutSig(0, 3, new byte[] {9}), new TimeoutSig(1, 2, new byte[] {8, 7})));
+    return List.of(
+        new Proposal(b, Optional.of(tc), new byte[] {5, 5}),
+        new Proposal(b, Optional.empty(), new byte[0]),
+        new FbftMessage.Vote(b.id(), 5, 1, 2, new byte[] {1}),
+        new FbftMessage.Timeout(6, b.justify(), 3, new byte[] {4}),
+        new FbftMessage.CertForward(b.justify(), Optional.of(tc)),
+        new FbftMessage.SyncRequest(b.id(), 7),
+        new FbftMessage.SyncResponse(List.of(b, b)));
+  }
+
+  @Test
+  void everyMessageRoundTrips() {
+    for (FbftMessage m : samples()) {
+      byte[] bytes = codec.encode(m);
+      MessageCodec.Decoded d = codec.decode(bytes);
+      assertThat(d).as(m.kind() + " " + d).isInstanceOf(MessageCodec.Decoded.Ok.class);
+      FbftMessage back = ((MessageCodec.Decoded.Ok) d).message();
+      assertThat(codec.encode(back)).as(m.kind()).isEqualTo(bytes);
+      assertThat(back.kind()).isEqualTo(m.kind());
+    }
+  }
+
+  @Test
+  void decodedBlockIdIsRecomputed() {
+    Block b = sampleBlock();
+    Proposal p = (Proposal) ((MessageCodec.Decoded.Ok) codec.decode(codec.encode(new Proposal(b, Optional.empty(), new byte[0])))).message();
+    assertThat(p.block().id()).isEqualTo(b.id());
+  }
+
+  @Test
+  void everyTruncationIsMalformedNotAnException() {
+    for (FbftMessage m : samples()) {
+      byte[] bytes = codec.encode(m);
+      for (int len = 0; len < bytes.length; len++) {
+        assertThat(codec.decode(java.util.Arrays.copyOf(bytes, len))).isInstanceOf(MessageCodec.Decoded.Malformed.class);
+      }
+      byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+      assertThat(codec.decode(longer)).isInstanceOf(MessageCodec.Decoded.Malformed.class);
+    }
+  }
+
+  @Test
+  void hugeDeclaredCountsAreRefusedBeforeAllocation() {
+    byte[] bytes = codec.encode(new FbftMessage.SyncResponse(List.of()));
+    // Patch the block count to 2^31-1.
+    bytes[3] = 0x7F;
+    bytes[4] = (byte) 0xFF;
+    bytes[5] = (byte) 0xFF;
+    bytes[6] = (byte) 0xFF;
+    assertThat(codec.decode(bytes)).isInstanceOf(MessageCodec.Decoded.Malformed.class);
+  }
+
+  @Property(tries = 300)
+  void randomBytesNeverThrow(@ForAll @Size(max = 300) byte[] junk) {
+    assertThat(codec.decode(junk)).isNotNull();
+  }
+
+  @Property(tries = 300)
+  void bitFlipsNeverThrow(@ForAll int position, @ForAll byte value) {
+    for (FbftMessage m : samples()) {
+      byte[] bytes = codec.encode(m);
+      bytes[Math.floorMod(position, bytes.length)] ^= (byte) (value | 1);
+      assertThat(codec.decode(bytes)).isNotNull();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package org.openbcs.fbft.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.openbcs.crypto.CryptoSuites;
+import org.openbcs.fbft.message.Block;
+import org.openbcs.fbft.message.Digest;
+import org.openbcs.fbft.message.FbftMessage;
+import org.openbcs.fbft.message.MessageCodec;
+import org.openbcs.fbft.message.SigningBytes;
+import org.openbcs.fbft.sim.SimAuthenticator;
+import org.openbcs.fbft.wal.MemoryWal;
+import org.openbcs.fbft.wal.WalState;
+
+/** The pure core driven by hand: ordering of effects, restart safety, bounds and counted drops. */
+class FbftReplicaTest {
+  private static final UnaryOperator<byte[]> HASH = CryptoSuites.defaultSuite()::hash;
+  private final SimAuthenticator[] auth = SimAuthenticator.forNetwork(4, 42);
+  private final FbftConfig config = FbftConfig.defaults(4).withBaseTimeout(100);
+
+  private FbftReplica started(int id, FbftConfig cfg, WalState state) {
+    FbftReplica r = new FbftReplica(cfg, auth[id], HASH);
+    r.step(new Event.WalRecovered(state), 0);
+    return r;
+  }
+
+  private FbftMessage.Proposal proposal(int leader, long round, List<byte[]> payload) {
+    Block g = Block.genesis(HASH);
+    Block b = Block.create(round, 1, g.justify(), leader, payload, HASH);
+    return new FbftMessage.Proposal(b, Optional.empty(), auth[leader].sign(SigningBytes.proposal(b.id(), round)));
+  }
+
+  private static List<FbftMessage.Vote> votesIn(List<Effect> effects) {
+    List<FbftMessage.Vote> out = new ArrayList<>();
+    for (Effect e : effects) {
+      if (e instanceof Effect.Send(int to, FbftMessage.Vote v)) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void voteIsPersistedBeforeItIsSent() {
+    FbftReplica r = started(0, config, WalState.EMPTY);
+    List<Effect> effects = r.step(new Event.MessageReceived(1, proposal(1, 1, List.of())), 5);
+    int persist = -1;
+    int send = -1;
+    for (int i = 0; i < effects.size(); i++) {
+      if (effects.get(i) instanceof Effect.Persist(org.openbcs.fbft.wal.WalRecord.Voted v)) {
+        persist = i;
+      }
+      if (effects.get(i) instanceof Effect.Send(int to, FbftMessage.Vote v)) {
+        send = i;
+        assertThat(to).as("votes go to the next round's leader").isEqualTo(2);
+      }
+    }
+    assertThat(persist).isGreaterThanOrEqualTo(0);
+    assertThat(send).isGreaterThan(persist);
+  }
+
+  @Test
+  void restartedReplicaNeverVotesAgainInTheSameRound() {
+    MemoryWal wal = new MemoryWal();
+    FbftReplica before = started(0, config, WalState.EMPTY);
+    List<Effect> effects = before.step(new Event.MessageReceived(1, proposal(1, 1, List.of("a".getBytes()))), 5);
+    assertThat(votesIn(effects)).hasSize(1);
+    for (Effect e : effects) {
+      if (e instanceof Effect.Persist p) {
+        wal.append(p.record());
+      }
+      if (e instanceof Effect.Send) {
+        wal.sync(); // what the driver does before any send (R3.5)
+      }
+    }
+    wal.crash(true);
+
+    FbftReplica after = started(0, config, wal.recover());
+    assertThat(after.lastVotedRound()).isEqualTo(1);
+    // The equivocating leader now shows the restarted replica a different block for round 1.
+    List<Effect> again = after.step(new Event.MessageReceived(1, proposal(1, 1, List.of("b".getBytes()))), 10);
+    assertThat(votesIn(again)).isEmpty();
+  }
+
+  @Test
+  void futureMessageBufferHasNamedLimitsAndEvictsTheFarthestRound() {
+    FbftConfig small = config.withBuffer(16, 4);
+    FbftReplica r = started(0, small, WalState.EMPTY);
+    for (long round = 5; round <= 8; round++) {
+      r.step(new Event.MessageReceived(2, vote(2, round)), 1);
+    }
+    assertThat(r.bufferedMessages()).isEqualTo(4);
+    r.step(new Event.MessageReceived(3, vote(3, 2)), 2);
+    assertThat(r.bufferedMessages()).isEqualTo(4);
+    assertThat(r.drops().get(DropReason.BUFFER_EVICTED)).isEqualTo(1);
+    r.step(new Event.MessageReceived(3, vote(3, 12)), 3);
+    assertThat(r.drops().get(DropReason.BUFFER_FULL)).isEqualTo(1);
+    r.step(new Event.MessageReceived(3, vote(3, 500)), 4);
+    assertThat(r.drops().get(DropReason.TOO_FAR_AHEAD)).isEqualTo(1);
+    assertThat(r.bufferedMessages()).isEqualTo(4);
+  }
+
+  private FbftMessage.Vote vote(int voter, long round) {
+    Digest unknown = Digest.of(HASH.apply(("unknown-" + round).getBytes()));
+    return new FbftMessage.Vote(unknown, round, round, voter, auth[voter].sign(SigningBytes.vote(unknown, round, round)));
+  }
+
+  @Test
+  void badInputIsDroppedWithCountedReasonsNeverThrown() {
+    FbftReplica r = started(0, config, WalState.EMPTY);
+    MessageCodec codec = new MessageCodec(config.codecLimits(), HASH);
+    r.step(new Event.BytesReceived(9, new byte[] {1}), 1);
+    r.step(new Event.BytesReceived(1, new byte[] {(byte) 0xFB, 1, 77}), 1);
+    FbftMessage.Proposal good = proposal(1, 1, List.of());
+    FbftMessage.Proposal forgedSig = new FbftMessage.Proposal(good.block(), Optional.empty(), new byte[8]);
+    r.step(new Event.BytesReceived(1, codec.encode(forgedSig)), 1);
+    r.step(new Event.MessageReceived(2, good), 1);
+    FbftMessage.Proposal wrongLeader = proposal(3, 1, List.of());
+    r.step(new Event.MessageReceived(3, wrongLeader), 1);
+    assertThat(r.drops().snapshot()).containsEntry(DropReason.UNKNOWN_SENDER, 1L)
+        .containsEntry(DropReason.MALFORMED, 1L)
+        .containsEntry(DropReason.BAD_SIGNATURE, 1L)
+        .containsEntry(DropReason.SENDER_MISMATCH, 1L)
+        .containsEntry(DropReason.WRONG_LEADER, 1L);
+    assertThat(r.lastVotedRound()).isZero();
+  }
+
+  @Test
+  void timerExpiryBroadcastsATimeoutAndBacksOffExponentially() {
+    FbftReplica r = started(0, config, WalState.EMPTY);
+    List<Effect> fired = r.step(new Event.TimerFired(1), 100);
+    assertThat(fired).anyMatch(e -> e instanceof Effect.Broadcast(FbftMessage.Timeout t) && t.round() == 1);
+    assertThat(fired).anyMatch(e -> e instanceof Effect.Persist(org.openbcs.fbft.wal.WalRecord.TimedOut t));
+    assertThat(r.lastVotedRound()).as("never vote in a round after timing it out").isEqualTo(1);
+    assertThat(config.timeoutMillis(0)).isEqualTo(100);
+    assertThat(config.timeoutMillis(2)).isEqualTo(400);
+    assertThat(config.timeoutMillis(99)).isEqualTo(config.maxTimeoutMillis());
+  }
+}

@@ -1,0 +1,180 @@
+package org.openbcs.node.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.hyperledger.fabric.client.Contract;
+import org.openbcs.common.time.TimeSource;
+import org.openbcs.crypto.CryptoSuites;
+import org.openbcs.node.cli.SampleChaincode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bcs bench}: end-to-end throughput and latency through the unmodified Fabric Gateway client. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    subcommands = {BenchCommand.Compare.class},
+    description = {
+      "Drive a network with concurrent Fabric Gateway clients and report committed TPS, latency from submit to commit, failures by validation code, CPU per node, and the machine's signature ceiling measured in the same run.",
+      "Starts a fresh network on ephemeral ports unless --data or --target is given.",
+      "With --caliper, runs Hyperledger Caliper 0.6.0 (bench/caliper) against the network instead."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--workload", description = "create, read, transfer or hotkey (default: ${DEFAULT-VALUE}).", defaultValue = "create")
+  String workload;
+
+  @Option(names = "--clients", description = "Transactions in flight at once (default: ${DEFAULT-VALUE}).", defaultValue = "32")
+  int clients;
+
+  @Option(names = "--duration", description = "Measured time, e.g. 30s (default 30s unless --tx).", converter = Durations.class)
+  Duration duration;
+
+  @Option(names = "--tx", description = "Measure this many transactions instead of a duration.")
+  long tx;
+
+  @Option(names = "--rate", description = "Open-loop target rate in TPS (default: closed loop).", defaultValue = "0")
+  double rate;
+
+  @Option(names = "--warmup", description = "Unmeasured warm-up time (default: ${DEFAULT-VALUE}).", defaultValue = "5s", converter = Durations.class)
+  Duration warmup;
+
+  @Option(names = "--keys", description = "Preloaded keys for read/transfer/hotkey (default: 1000; hotkey 8).")
+  Integer keys;
+
+  @Option(names = "--seed", description = "Seed of the key choice (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  long seed;
+
+  @Option(names = "--data", description = "Start (or restart) the network in DIR and stop it at the end (default: a fresh temporary directory).")
+  Path data;
+
+  @Option(names = "--target", description = "Drive the running network in DIR; it is left running.")
+  Path target;
+
+  @Option(names = "--out", description = "Also write the results as JSON to FILE.")
+  Path out;
+
+  @Option(names = "--ceiling-time", description = "Time to measure each of sign and verify (default: ${DEFAULT-VALUE}).", defaultValue = "2s", converter = Durations.class)
+  Duration ceilingTime;
+
+  @Option(names = "--caliper", description = "Run the Caliper workspace in bench/caliper against the network.")
+  boolean caliper;
+
+  @Option(names = "--caliper-workspace", description = "Caliper workspace (default: <bcs home>/bench/caliper).")
+  Path caliperWorkspace;
+
+  @Option(names = "--caliper-tx", description = "Transactions per Caliper round (default: ${DEFAULT-VALUE}).", defaultValue = "2000")
+  int caliperTx;
+
+  @Override
+  public Integer call() throws Exception {
+    if (data != null && target != null) {
+      throw new IllegalArgumentException("give --data or --target, not both");
+    }
+    if (caliper) {
+      return runCaliper();
+    }
+    Workload w = Workload.parse(workload);
+    if (duration == null && tx <= 0) {
+      duration = Duration.ofSeconds(30);
+    }
+    LoadDriver.Plan plan = new LoadDriver.Plan(clients, warmup, tx > 0 ? null : duration, tx, rate);
+    int keyCount = keys != null ? keys : w.defaultKeys();
+
+    say("measuring the signature ceiling (" + ceilingTime.toMillis() + " ms each for sign and verify)");
+    SignatureRates rates = SignatureRates.measure(CryptoSuites.defaultSuite(), ceilingTime);
+    say(String.format("%s: %.0f signs/s, %.0f verifies/s per core", rates.provider(), rates.signsPerSecond(), rates.verifiesPerSecond()));
+
+    try (BenchNetwork network = target != null ? BenchNetwork.target(target, this::say) : BenchNetwork.start(data, this::say)) {
+      List<Contract> contracts = network.contracts(SampleChaincode.NAME);
+      String prefix = "bench" + Long.toString(System.currentTimeMillis(), 36);
+      LoadDriver driver = new LoadDriver(TimeSource.SYSTEM, this::say);
+      if (w != Workload.CREATE) {
+        preload(driver, contracts, prefix, keyCount);
+      }
+      CpuSampler cpu = new CpuSampler(withClient(network.nodeProcesses()));
+      AtomicReference<Map<String, Long>> before = new AtomicReference<>();
+      AtomicReference<Map<String, Long>> after = new AtomicReference<>();
+      String startedAt = Instant.now().toString();
+      say("running " + w.label() + " with " + clients + " in flight, " + (plan.openLoop() ? "open loop at " + rate + " TPS" : "closed loop")
+          + ", warm-up " + warmup.toSeconds() + " s, " + (tx > 0 ? tx + " tx" : duration.toSeconds() + " s"));
+      LoadDriver.Window window = driver.run(plan, new WorkloadClient(w, contracts, prefix, keyCount, seed), new LoadDriver.WindowListener() {
+        @Override
+        public void opened() {
+          before.set(cpu.sample());
+        }
+
+        @Override
+        public void closed() {
+          after.set(cpu.sample());
+        }
+      });
+      BenchResult result = BenchResults.of(w, plan, startedAt, window, CpuSampler.delta(before.get(), after.get()), rates,
+          Runtime.getRuntime().availableProcessors(), network.layout().peerOrgs().size());
+      System.out.print(BenchResults.report(result, window.failureSamples()));
+      if (out != null) {
+        BenchJson.write(result, out);
+        say("results written to " + out.toAbsolutePath());
+      }
+      return 0;
+    }
+  }
+
+  private static Map<String, ProcessHandle> withClient(Map<String, ProcessHandle> nodes) {
+    Map<String, ProcessHandle> all = new java.util.LinkedHashMap<>(nodes);
+    all.put(BenchResults.CLIENT, ProcessHandle.current());
+    return all;
+  }
+
+  private void preload(LoadDriver driver, List<Contract> contracts, String prefix, int keyCount) throws InterruptedException {
+    say("preloading " + keyCount + " keys");
+    LoadDriver.Window w = driver.run(
+        new LoadDriver.Plan(Math.min(clients, keyCount), Duration.ZERO, null, keyCount, 0),
+        WorkloadClient.preload(contracts, prefix), LoadDriver.WindowListener.NONE);
+    if (w.committed() != keyCount) {
+      throw new IllegalStateException("preloading " + keyCount + " keys committed only " + w.committed() + ": " + w.failures() + " " + w.failureSamples());
+    }
+  }
+
+  private int runCaliper() throws Exception {
+    Path workspace = caliperWorkspace != null ? caliperWorkspace : BenchNetwork.bcsHome().resolve("bench").resolve("caliper");
+    if (!Files.isDirectory(workspace)) {
+      throw new IllegalStateException("no Caliper workspace at " + workspace);
+    }
+    try (BenchNetwork network = target != null ? BenchNetwork.target(target, this::say) : BenchNetwork.start(data, this::say)) {
+      CaliperRunner runner = new CaliperRunner(workspace, this::say);
+      CaliperRunner.Report report = runner.run(network.layout(), caliperTx, Duration.ofMinutes(15));
+      System.out.println(report.summaryTable());
+      System.out.println("Caliper report: " + report.reportHtml());
+      return report.allSucceeded() ? 0 : 1;
+    }
+  }
+
+  private void say(String msg) {
+    System.out.println("bcs bench: " + msg);
+    System.out.flush();
+  }
+
+  /** {@code bcs bench compare a.json b.json}: ratio b/a of every metric. */
+  @Command(name = "compare", mixinStandardHelpOptions = true, description = "Print b/a ratios of every metric of two result files.")
+  static final class Compare implements Callable<Integer> {
+    @Parameters(index = "0", description = "Baseline results (JSON from --out).")
+    Path a;
+
+    @Parameters(index = "1", description = "Results to compare with the baseline.")
+    Path b;
+
+    @Override
+    public Integer call() throws Exception {
+      List<BenchCompare.Row> rows = BenchCompare.compare(Files.readString(a), Files.readString(b));
+      System.out.print(BenchCompare.format(rows, a.toString(), b.toString()));
+      return 0;
+    }
+  }
+}

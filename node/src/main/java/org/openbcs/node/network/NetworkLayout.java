@@ -1,0 +1,177 @@
+package org.openbcs.node.network;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Where everything of a local network lives under one data directory, and on which ports it
+ * listens. Persisted as {@code network.properties} so {@code bcs up} restarts the same network and
+ * clients find it.
+ */
+public record NetworkLayout(
+    Path dataDir,
+    String channelId,
+    String host,
+    int ordererPort,
+    List<PeerOrg> peerOrgs,
+    String consensus,
+    String cryptoSuite) {
+
+  /** One peer organisation with its single peer. */
+  public record PeerOrg(String mspId, String domain, int peerPort, int chaincodePort) {
+    public String peerName() {
+      return "peer0." + domain;
+    }
+  }
+
+  public static final String ORDERER_MSP = "OrdererMSP";
+  public static final String ORDERER_DOMAIN = "example.com";
+
+  public static NetworkLayout defaults(Path dataDir, String host, int basePort) {
+    boolean ephemeral = basePort == 0;
+    int orderer = ephemeral ? FreePorts.next(host) : basePort;
+    PeerOrg org1 =
+        new PeerOrg(
+            "Org1MSP",
+            "org1.example.com",
+            ephemeral ? FreePorts.next(host) : basePort + 1,
+            ephemeral ? FreePorts.next(host) : basePort + 2);
+    PeerOrg org2 =
+        new PeerOrg(
+            "Org2MSP",
+            "org2.example.com",
+            ephemeral ? FreePorts.next(host) : basePort + 2001,
+            ephemeral ? FreePorts.next(host) : basePort + 2002);
+    return new NetworkLayout(
+        dataDir.toAbsolutePath().normalize(),
+        "mychannel",
+        host,
+        orderer,
+        List.of(org1, org2),
+        "solo",
+        "ecdsa-p256");
+  }
+
+  public Path file() {
+    return dataDir.resolve("network.properties");
+  }
+
+  public Path cryptoDir() {
+    return dataDir.resolve("crypto");
+  }
+
+  public Path ordererOrgDir() {
+    return cryptoDir().resolve("ordererOrganizations").resolve(ORDERER_DOMAIN);
+  }
+
+  public Path ordererDir() {
+    return ordererOrgDir().resolve("orderers").resolve("orderer." + ORDERER_DOMAIN);
+  }
+
+  public Path peerOrgDir(PeerOrg org) {
+    return cryptoDir().resolve("peerOrganizations").resolve(org.domain());
+  }
+
+  public Path peerDir(PeerOrg org) {
+    return peerOrgDir(org).resolve("peers").resolve(org.peerName());
+  }
+
+  public Path userDir(PeerOrg org, String user) {
+    return peerOrgDir(org).resolve("users").resolve(user + "@" + org.domain());
+  }
+
+  /** All organisations' TLS CA certificates in one PEM bundle, trusted by every node and client. */
+  public Path tlsRootsBundle() {
+    return cryptoDir().resolve("tls-roots.pem");
+  }
+
+  public Path genesisBlock() {
+    return dataDir.resolve("channel-artifacts").resolve(channelId + ".block");
+  }
+
+  public Path nodeDataDir(String nodeName) {
+    return dataDir.resolve("nodes").resolve(nodeName);
+  }
+
+  public Path logFile(String nodeName) {
+    return dataDir.resolve("logs").resolve(nodeName + ".log");
+  }
+
+  public Path pidFile(String nodeName) {
+    return dataDir.resolve("run").resolve(nodeName + ".pid");
+  }
+
+  public String ordererName() {
+    return "orderer." + ORDERER_DOMAIN;
+  }
+
+  public PeerOrg org(String mspId) {
+    return peerOrgs.stream()
+        .filter(o -> o.mspId().equals(mspId))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no organisation " + mspId + " in " + file()));
+  }
+
+  public void save() {
+    Properties p = new Properties();
+    p.setProperty("channel", channelId);
+    p.setProperty("host", host);
+    p.setProperty("orderer.port", Integer.toString(ordererPort));
+    p.setProperty("consensus", consensus);
+    p.setProperty("crypto.suite", cryptoSuite);
+    p.setProperty("orgs", Integer.toString(peerOrgs.size()));
+    for (int i = 0; i < peerOrgs.size(); i++) {
+      PeerOrg o = peerOrgs.get(i);
+      p.setProperty("org." + i + ".msp", o.mspId());
+      p.setProperty("org." + i + ".domain", o.domain());
+      p.setProperty("org." + i + ".peer.port", Integer.toString(o.peerPort()));
+      p.setProperty("org." + i + ".chaincode.port", Integer.toString(o.chaincodePort()));
+    }
+    try {
+      Files.createDirectories(dataDir);
+      try (OutputStream out = Files.newOutputStream(file())) {
+        p.store(out, "OpenBCS local network (written by bcs up)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file(), e);
+    }
+  }
+
+  public static NetworkLayout load(Path dataDir) {
+    Path file = dataDir.resolve("network.properties");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException("no network in " + dataDir.toAbsolutePath() + " (run ./bcs up first)");
+    }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    int n = Integer.parseInt(p.getProperty("orgs"));
+    List<PeerOrg> orgs =
+        java.util.stream.IntStream.range(0, n)
+            .mapToObj(
+                i ->
+                    new PeerOrg(
+                        p.getProperty("org." + i + ".msp"),
+                        p.getProperty("org." + i + ".domain"),
+                        Integer.parseInt(p.getProperty("org." + i + ".peer.port")),
+                        Integer.parseInt(p.getProperty("org." + i + ".chaincode.port"))))
+            .toList();
+    return new NetworkLayout(
+        dataDir.toAbsolutePath().normalize(),
+        p.getProperty("channel"),
+        p.getProperty("host"),
+        Integer.parseInt(p.getProperty("orderer.port")),
+        orgs,
+        p.getProperty("consensus"),
+        p.getProperty("crypto.suite"));
+  }
+}

@@ -1,0 +1,51 @@
+package org.openbcs.ordering.server;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
+import org.hyperledger.fabric.protos.orderer.BroadcastResponse;
+import org.hyperledger.fabric.protos.orderer.DeliverResponse;
+import org.openbcs.common.time.TimeSource;
+
+/** {@code orderer.AtomicBroadcast}: Broadcast and Deliver over this orderer's channels. */
+final class AtomicBroadcastService extends AtomicBroadcastGrpc.AtomicBroadcastImplBase {
+  private final ChannelRegistry channels;
+  private final DeliverStreams deliverStreams;
+  private final TimeSource time;
+
+  AtomicBroadcastService(ChannelRegistry channels, DeliverStreams deliverStreams, TimeSource time) {
+    this.channels = channels;
+    this.deliverStreams = deliverStreams;
+    this.time = time;
+  }
+
+  @Override
+  public StreamObserver<Envelope> broadcast(StreamObserver<BroadcastResponse> responses) {
+    return new BroadcastHandler(channels, responses);
+  }
+
+  @Override
+  public StreamObserver<Envelope> deliver(StreamObserver<DeliverResponse> responses) {
+    if (!deliverStreams.hasRoom()) {
+      responses.onError(
+          Status.UNAVAILABLE
+              .withDescription("orderer serves " + DeliverStreams.STREAMS_MAX + " deliver streams already")
+              .asRuntimeException());
+      return new DiscardingObserver();
+    }
+    return new DeliverHandler(channels, responses, deliverStreams, time);
+  }
+
+  /** Swallows the requests of a stream that was refused at open. */
+  private static final class DiscardingObserver implements StreamObserver<Envelope> {
+    @Override
+    public void onNext(Envelope value) {}
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
+  }
+}

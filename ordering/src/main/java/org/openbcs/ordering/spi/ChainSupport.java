@@ -1,0 +1,43 @@
+package org.openbcs.ordering.spi;
+
+import java.util.List;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.openbcs.common.time.TimeSource;
+import org.openbcs.ordering.channel.ChannelConfig;
+
+/**
+ * What a consenter may do with its channel: read the config, build the next block from a batch,
+ * and write a block (sign and append durably). Nothing else of the ledger or the network is
+ * visible to consensus code.
+ *
+ * <p>{@link #createNextBlock} and {@link #writeBlock} are called from one consenter thread.
+ * Creating runs ahead of writing (a Raft leader proposes block n+1 before n is committed), so the
+ * next block chains onto the last <em>created</em> or written block, whichever is newer.
+ */
+public interface ChainSupport {
+  String channelId();
+
+  /** The channel configuration in force (batch settings, consensus type, orgs). */
+  ChannelConfig config();
+
+  /** The sequence of the config in force; envelopes validated against an older one are stale. */
+  long configSequence();
+
+  /** Injected clock: consenters use it for batch timers and nothing reads the global clock. */
+  TimeSource time();
+
+  /** Number of blocks written (next number to write). */
+  long height();
+
+  /** The next block holding {@code batch} (number, previous hash, data hash); not yet signed. */
+  Block createNextBlock(List<Envelope> batch);
+
+  /**
+   * Signs {@code block} with this orderer's identity (metadata slot SIGNATURES, LAST_CONFIG) and
+   * appends it durably. A block built elsewhere (a follower receiving it) must chain on the tip.
+   *
+   * @return the block as stored, with its metadata
+   */
+  Block writeBlock(Block block);
+}

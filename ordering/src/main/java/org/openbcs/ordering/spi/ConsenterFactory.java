@@ -1,0 +1,12 @@
+package org.openbcs.ordering.spi;
+
+/**
+ * Creates the consenter of a channel for one consensus type (the {@code ConsensusType.type} of the
+ * channel's Orderer group: "solo" now; "etcdraft", "kafka", "fbft" plug in here).
+ */
+public interface ConsenterFactory {
+  /** The consensus type name this factory serves, as it appears in channel config. */
+  String type();
+
+  Consenter create(ChainSupport chain);
+}

@@ -1,0 +1,69 @@
+package org.openbcs.peer.lifecycle;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openbcs.chaincode.ChaincodeException;
+import org.openbcs.chaincode.launcher.ChaincodeLauncher;
+import org.openbcs.peer.channel.ChaincodeDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a defined chaincode on first use: picks the installed package for the definition
+ * ({@link InstalledChaincodes#forDefinition}) and launches it; a new definition bound to another
+ * package replaces the running process.
+ */
+public final class PackageActivator implements ChaincodeActivator {
+  private static final Logger log = LoggerFactory.getLogger(PackageActivator.class);
+
+  private final InstalledChaincodes installed;
+  private final ChaincodeLauncher launcher;
+  /** chaincode name -> package id of the running process. */
+  private final Map<String, String> running = new ConcurrentHashMap<>();
+
+  public PackageActivator(InstalledChaincodes installed, ChaincodeLauncher launcher) {
+    this.installed = installed;
+    this.launcher = launcher;
+  }
+
+  @Override
+  public void ensureRunning(String channelId, ChaincodeDefinition definition) {
+    String name = definition.name();
+    InstalledChaincodes.InstalledPackage pkg =
+        installed
+            .forDefinition(name, definition.version())
+            .orElseThrow(
+                () ->
+                    new ChaincodeException(
+                        "chaincode '"
+                            + name
+                            + "' version "
+                            + definition.version()
+                            + " is defined on channel '"
+                            + channelId
+                            + "' but not installed on this peer (no package labelled "
+                            + name
+                            + "_"
+                            + definition.version()
+                            + " or "
+                            + name
+                            + ")"));
+    if (pkg.packageId().equals(running.get(name))) {
+      return;
+    }
+    // One launch per chaincode name at a time; other callers wait for it rather than race.
+    synchronized (this) {
+      if (pkg.packageId().equals(running.get(name))) {
+        return;
+      }
+      if (running.containsKey(name)) {
+        log.info("chaincode {} moves from {} to {}", name, running.get(name), pkg.packageId());
+        launcher.stop(name);
+        running.remove(name);
+      }
+      String launched = launcher.launch(name, pkg.label(), pkg.directory());
+      running.put(name, launched);
+      log.info("channel={} chaincode {} running as {}", channelId, name, launched);
+    }
+  }
+}
