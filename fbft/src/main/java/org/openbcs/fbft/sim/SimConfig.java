@@ -27,7 +27,8 @@ public record SimConfig(
     long clientIntervalMillis,
     boolean checkLiveness,
     boolean stopWhenLive,
-    boolean realCrypto) {
+    boolean realCrypto,
+    boolean lyingDisks) {
 
   /** Messages between {@code side} and the rest are lost during [startMillis, endMillis). */
   public record Partition(long startMillis, long endMillis, Set<Integer> side) {}
@@ -94,6 +95,7 @@ public record SimConfig(
     private boolean checkLiveness = true;
     private boolean stopWhenLive;
     private boolean realCrypto;
+    private boolean lyingDisks;
 
     Builder(long seed, int n) {
       this.seed = seed;
@@ -170,6 +172,12 @@ public record SimConfig(
       return this;
     }
 
+    /** Negative control: every WAL acknowledges fsync without doing it (see MemoryWal#lieAboutSync). */
+    public Builder lyingDisks(boolean lie) {
+      this.lyingDisks = lie;
+      return this;
+    }
+
     public SimConfig build() {
       // Default bound (spec R2.7): the capped timeout three times (replicas left at the cap re-sync
       // through timeouts and forwarded certificates, and one more capped round can fail on a faulty
@@ -177,7 +185,7 @@ public record SimConfig(
       long bound = livenessBound > 0 ? livenessBound
           : 3 * fbft.maxTimeoutMillis() + (long) (fbft.f() + 2) * 4 * fbft.baseTimeoutMillis() + 20 * maxDelay;
       SimConfig c = new SimConfig(seed, fbft, gst, bound, minDelay, maxDelay, drop, dup, List.copyOf(partitions),
-          List.copyOf(crashes), Map.copyOf(byzantine), clientInterval, checkLiveness, stopWhenLive, realCrypto);
+          List.copyOf(crashes), Map.copyOf(byzantine), clientInterval, checkLiveness, stopWhenLive, realCrypto, lyingDisks);
       if (c.faultyCount() > fbft.f()) {
         throw new IllegalArgumentException("more than f = " + fbft.f() + " faulty replicas: " + c.describe());
       }

@@ -93,6 +93,7 @@ public final class Simulation {
       this.id = id;
       this.byzantine = cfg.byzantine().get(id);
       this.crashesForever = cfg.crashes().stream().anyMatch(c -> c.node() == id && c.forever());
+      wal.lieAboutSync(cfg.lyingDisks());
     }
 
     boolean honest() {

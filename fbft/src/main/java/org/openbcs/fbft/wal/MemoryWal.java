@@ -14,6 +14,15 @@ public final class MemoryWal implements Wal {
   private final List<WalRecord> durable = new ArrayList<>();
   private final List<WalRecord> unsynced = new ArrayList<>();
   private long syncs;
+  private boolean lyingDisk;
+
+  /**
+   * Fault injection for negative tests: a disk that acknowledges fsync without doing it, so a crash
+   * loses everything. A replica on such a disk can break R3.5, and the simulation must notice.
+   */
+  public void lieAboutSync(boolean lie) {
+    this.lyingDisk = lie;
+  }
 
   @Override
   public void append(WalRecord record) {
@@ -22,7 +31,7 @@ public final class MemoryWal implements Wal {
 
   @Override
   public void sync() {
-    if (unsynced.isEmpty()) {
+    if (unsynced.isEmpty() || lyingDisk) {
       return;
     }
     durable.addAll(unsynced);

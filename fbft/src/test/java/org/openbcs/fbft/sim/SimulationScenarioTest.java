@@ -180,4 +180,27 @@ class SimulationScenarioTest {
     assertThat(r.messagesByKind()).containsKey("sync-request");
     assertThat(r.minHonestHeight()).isGreaterThan(30);
   }
+
+  /**
+   * Negative control: the same scenario on disks that ignore fsync must be caught by the invariant
+   * checker (a restarted replica forgets its vote and votes again in the round), proving I5 is live.
+   */
+  @Test
+  void lyingDiskIsCaughtAsADoubleVote() {
+    SimResult lying = Simulation.run(negativeControl(true));
+    assertThat(lying.failure()).hasValueSatisfying(f -> assertThat(f).contains("I5").contains("voted twice"));
+    SimResult honest = Simulation.run(negativeControl(false));
+    assertThat(honest.failure()).isEmpty();
+  }
+
+  private static SimConfig negativeControl(boolean lyingDisks) {
+    long seed = 153;
+    SimConfig.Builder b = SimConfig.builder(seed, 4).gst(1500).lyingDisks(lyingDisks)
+        .byzantine(1, Byzantine.EQUIVOCATE).delay(1, 10);
+    for (int i = 0; i < 12; i++) {
+      long at = 50 + i * 110L + seed % 37;
+      b.crash(i % 2 == 0 ? 0 : 2, at, at + 3, true);
+    }
+    return b.build();
+  }
 }

@@ -2,6 +2,8 @@ package org.openbcs.node.bench;
 
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +17,12 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.Hash;
 import org.hyperledger.fabric.client.identity.Identities;
 import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
+import org.openbcs.crypto.CryptoSuite;
+import org.openbcs.crypto.CryptoSuites;
 import org.openbcs.node.cli.SampleChaincode;
 import org.openbcs.node.network.LocalNetwork;
 import org.openbcs.node.network.NetworkLayout;
@@ -112,23 +117,50 @@ final class BenchNetwork implements AutoCloseable {
   }
 
   /** One contract handle per organisation, each through its own peer's gateway as that org's User1. */
-  List<Contract> contracts(String chaincode) throws Exception {
+  List<Contract> contracts(String chaincode, ClientSigner signer) throws Exception {
     List<Contract> out = new ArrayList<>();
     for (PeerOrg org : layout().peerOrgs()) {
-      Connection c = connect(org);
+      Connection c = connect(org, signer);
       connections.add(c);
       out.add(c.gateway().getNetwork(layout().channelId()).getContract(chaincode));
     }
     return out;
   }
 
-  private Connection connect(PeerOrg org) throws Exception {
+  /**
+   * How the client signs: {@code FABRIC} is the Gateway client's own signer (what applications
+   * use); {@code SUITE} hands the whole message to the node's crypto suite (Hash.NONE, then the
+   * suite's SHA-256 + ECDSA), the same signature bytes made by the provider the ceiling measures.
+   */
+  enum ClientSigner {
+    FABRIC,
+    SUITE;
+
+    static ClientSigner parse(String s) {
+      try {
+        return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown --client-signer '" + s + "', expected fabric or suite");
+      }
+    }
+  }
+
+  private Connection connect(PeerOrg org, ClientSigner signer) throws Exception {
     Path msp = layout().userDir(org, "User1").resolve("msp");
+    String keyPem = Files.readString(single(msp.resolve("keystore")));
     ManagedChannel grpc = GrpcTransport.channel(layout().host(), org.peerPort(), layout().tlsRootsBundle(), null, null);
+    Gateway.Builder builder = Gateway.newInstance()
+        .identity(new X509Identity(org.mspId(), Identities.readX509Certificate(Files.readString(single(msp.resolve("signcerts"))))));
+    switch (signer) {
+      case FABRIC -> builder.signer(Signers.newPrivateKeySigner(Identities.readPrivateKey(keyPem)));
+      case SUITE -> {
+        CryptoSuite suite = CryptoSuites.byName(layout().cryptoSuite());
+        PrivateKey key = suite.decodePrivateKey(keyPem.getBytes(StandardCharsets.US_ASCII));
+        builder.hash(Hash.NONE).signer(message -> suite.sign(key, message));
+      }
+    }
     Gateway gateway =
-        Gateway.newInstance()
-            .identity(new X509Identity(org.mspId(), Identities.readX509Certificate(Files.readString(single(msp.resolve("signcerts"))))))
-            .signer(Signers.newPrivateKeySigner(Identities.readPrivateKey(Files.readString(single(msp.resolve("keystore"))))))
+        builder
             .connection(grpc)
             .evaluateOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
             .endorseOptions(o -> o.withDeadlineAfter(60, TimeUnit.SECONDS))

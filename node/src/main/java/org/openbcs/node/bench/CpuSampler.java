@@ -2,30 +2,37 @@ package org.openbcs.node.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * CPU milliseconds used by named processes and all their descendants (a peer's chaincode JVMs are
- * its children). A descendant that exits between two samples loses its share; chaincode processes
- * live as long as the peer, so this does not bias a steady run.
+ * CPU milliseconds used by named process trees (a peer's chaincode JVMs are its children) and by
+ * single processes. A descendant that exits between two samples loses its share; chaincode
+ * processes live as long as the peer, so this does not bias a steady run.
  */
 final class CpuSampler {
-  private final Map<String, ProcessHandle> processes;
+  /** Suffix of the entry holding a tree's descendants (a peer's chaincode processes). */
+  static final String CHILDREN = " +children";
 
-  CpuSampler(Map<String, ProcessHandle> processes) {
-    this.processes = new LinkedHashMap<>(processes);
+  private final Map<String, ProcessHandle> trees;
+  private final Map<String, ProcessHandle> singles;
+
+  /**
+   * {@code singles} count without their descendants: the benchmark process itself is the parent
+   * of the nodes it started, which must not be counted twice.
+   */
+  CpuSampler(Map<String, ProcessHandle> trees, Map<String, ProcessHandle> singles) {
+    this.trees = new LinkedHashMap<>(trees);
+    this.singles = new LinkedHashMap<>(singles);
   }
 
   Map<String, Long> sample() {
     Map<String, Long> out = new LinkedHashMap<>();
-    processes.forEach((name, handle) -> out.put(name, treeCpuMillis(handle)));
+    trees.forEach((name, handle) -> {
+      out.put(name, ProcStat.read(handle.pid()).map(ProcStat::cpuMillis).orElse(0L));
+      // Always present, so a delta exists even when the children start after the first sample.
+      out.put(name + CHILDREN, handle.descendants().mapToLong(h -> ProcStat.read(h.pid()).map(ProcStat::cpuMillis).orElse(0L)).sum());
+    });
+    singles.forEach((name, handle) -> out.put(name, ProcStat.read(handle.pid()).map(ProcStat::cpuMillis).orElse(0L)));
     return out;
-  }
-
-  static long treeCpuMillis(ProcessHandle root) {
-    return Stream.concat(Stream.of(root), root.descendants())
-        .mapToLong(h -> ProcStat.read(h.pid()).map(ProcStat::cpuMillis).orElse(0L))
-        .sum();
   }
 
   /** {@code after - before} per name, for names present in both samples. */

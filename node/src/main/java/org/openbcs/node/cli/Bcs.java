@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       DownCommand.class,
       SubmitCommand.class,
       EvaluateCommand.class,
-      org.openbcs.node.bench.BenchCommand.class
+      org.openbcs.node.bench.BenchCommand.class,
+      org.openbcs.fbft.cli.SimCommand.class
     })
 public final class Bcs implements Callable<Integer> {
   public static void main(String[] args) {

@@ -48,7 +48,7 @@ public final class UpCommand implements Callable<Integer> {
     if (!noChaincode) {
       SampleChaincode.ensureDeployed(layout, msg -> System.out.println("bcs up: " + msg));
     }
-    printSummary(layout, (System.nanoTime() - startNanos) / 1_000_000);
+    printSummary(layout, data, (System.nanoTime() - startNanos) / 1_000_000);
     return 0;
   }
 
@@ -60,7 +60,8 @@ public final class UpCommand implements Callable<Integer> {
     return System.getProperty("java.class.path");
   }
 
-  private static void printSummary(NetworkLayout layout, long millis) {
+  private static void printSummary(NetworkLayout layout, Path data, long millis) {
+    String dataOpt = data.normalize().toString().equals(".bcs") ? "" : " --data " + data;
     PeerOrg org1 = layout.peerOrgs().get(0);
     System.out.printf("%nOpenBCS network is up (%d ms).%n", millis);
     System.out.printf("  channel:   %s (consensus %s, crypto %s)%n", layout.channelId(), layout.consensus(), layout.cryptoSuite());
@@ -71,8 +72,8 @@ public final class UpCommand implements Callable<Integer> {
     System.out.printf("  TLS roots: %s%n", layout.tlsRootsBundle());
     System.out.printf("  client:    %s (msp %s)%n", layout.userDir(org1, "User1").resolve("msp"), org1.mspId());
     System.out.printf("  logs:      %s%n", layout.dataDir().resolve("logs"));
-    System.out.printf("%nSubmit a transaction:%n  ./bcs submit basic CreateAsset asset1 blue 5 Tom 300%n");
-    System.out.printf("Read it back:%n  ./bcs evaluate basic ReadAsset asset1%n");
-    System.out.printf("Stop:%n  ./bcs down%n");
+    System.out.printf("%nSubmit a transaction:%n  ./bcs submit%s basic CreateAsset asset1 blue 5 Tom 300%n", dataOpt);
+    System.out.printf("Read it back:%n  ./bcs evaluate%s basic ReadAsset asset1%n", dataOpt);
+    System.out.printf("Stop:%n  ./bcs down%s%n", dataOpt);
   }
 }

@@ -174,6 +174,10 @@ public final class LocalNetwork {
       }
       cmd.add(javaBinary());
       cmd.add("-Xmx" + System.getProperty("bcs.node.heap", "1g"));
+      cmd.add("--enable-native-access=ALL-UNNAMED");
+      if (Runtime.version().feature() >= 24) {
+        cmd.add("--sun-misc-unsafe-memory-access=allow"); // protobuf-java's Unsafe use warns otherwise
+      }
       cmd.add("-cp");
       cmd.add(classpath);
       cmd.add("-Dbcs.node.name=" + name);

@@ -51,4 +51,28 @@ class ProcStatTest {
     Map<String, Long> d = CpuSampler.delta(Map.of("peer", 100L, "orderer", 50L), Map.of("peer", 350L, "orderer", 60L, "new", 5L));
     assertThat(d).containsExactlyInAnyOrderEntriesOf(Map.of("peer", 250L, "orderer", 10L));
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void samplerSplitsAProcessFromItsChildren() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc only");
+    // A shell that burns CPU in a child process, then idles until killed.
+    Process shell = new ProcessBuilder("sh", "-c", "sh -c 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; sleep 30'; sleep 30").start();
+    try {
+      CpuSampler sampler = new CpuSampler(Map.of("shell", shell.toHandle()), Map.of("me", ProcessHandle.current()));
+      Map<String, Long> first = sampler.sample();
+      assertThat(first).containsKeys("shell", "shell" + CpuSampler.CHILDREN, "me");
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      long children = 0;
+      while (System.nanoTime() < deadline && children < 100) {
+        shell.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS); // poll the child's CPU with a deadline
+        children = sampler.sample().get("shell" + CpuSampler.CHILDREN);
+      }
+      assertThat(children).as("CPU ms of the busy child").isGreaterThanOrEqualTo(100);
+      assertThat(sampler.sample().get("shell")).as("CPU ms of the idle parent shell").isLessThan(children);
+    } finally {
+      shell.descendants().forEach(ProcessHandle::destroyForcibly);
+      shell.destroyForcibly();
+    }
+  }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.common.Block;
 import org.openbcs.ledger.CommitResult;
 import org.openbcs.ledger.PeerLedger;
@@ -38,7 +39,7 @@ public final class CommitWaiters implements AutoCloseable {
   private final Map<Key, Set<CompletableFuture<TxStatus>>> waiting = new ConcurrentHashMap<>();
   private final Map<String, PeerLedger> ledgers = new ConcurrentHashMap<>();
   private final Map<String, ThreadPoolExecutor> notifiers = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger count = new AtomicInteger();
 
   /** Starts following {@code ledger}'s commits. */
   public void attach(PeerLedger ledger) {

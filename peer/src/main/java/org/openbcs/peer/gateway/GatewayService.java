@@ -7,8 +7,10 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Payload;
@@ -47,7 +49,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
   private static final Logger log = LoggerFactory.getLogger(GatewayService.class);
 
   private final Endorser endorser;
-  private final java.util.function.Supplier<String> localAddress;
+  private final Supplier<String> localAddress;
   private final Function<String, PeerChannel> channels;
   private final EndorsementCollector collector;
   private final OrdererClient orderers;
@@ -60,7 +62,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
    */
   public GatewayService(
       Endorser endorser,
-      java.util.function.Supplier<String> localAddress,
+      Supplier<String> localAddress,
       Function<String, PeerChannel> channels,
       RemoteEndorsers remotes,
       OrdererClient orderers,
@@ -213,8 +215,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
       }
       String afterTxId = request.getAfterTransactionId();
       long start;
-      java.util.Optional<Long> afterBlock =
-          afterTxId.isEmpty() ? java.util.Optional.empty() : channel.ledger().blocks().blockNumberOfTx(afterTxId);
+      Optional<Long> afterBlock =
+          afterTxId.isEmpty() ? Optional.empty() : channel.ledger().blocks().blockNumberOfTx(afterTxId);
       if (afterBlock.isPresent()) {
         start = afterBlock.get();
       } else {

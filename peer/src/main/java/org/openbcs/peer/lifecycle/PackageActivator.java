@@ -20,6 +20,11 @@ public final class PackageActivator implements ChaincodeActivator {
   private final ChaincodeLauncher launcher;
   /** chaincode name -> package id of the running process. */
   private final Map<String, String> running = new ConcurrentHashMap<>();
+  /**
+   * chaincode name -> definition version the running process serves. Checked first so the hot
+   * path (every proposal) does not list the install directory.
+   */
+  private final Map<String, String> runningVersion = new ConcurrentHashMap<>();
 
   public PackageActivator(InstalledChaincodes installed, ChaincodeLauncher launcher) {
     this.installed = installed;
@@ -29,6 +34,9 @@ public final class PackageActivator implements ChaincodeActivator {
   @Override
   public void ensureRunning(String channelId, ChaincodeDefinition definition) {
     String name = definition.name();
+    if (definition.version().equals(runningVersion.get(name))) {
+      return;
+    }
     InstalledChaincodes.InstalledPackage pkg =
         installed
             .forDefinition(name, definition.version())
@@ -49,20 +57,24 @@ public final class PackageActivator implements ChaincodeActivator {
                             + name
                             + ")"));
     if (pkg.packageId().equals(running.get(name))) {
+      runningVersion.put(name, definition.version());
       return;
     }
     // One launch per chaincode name at a time; other callers wait for it rather than race.
     synchronized (this) {
       if (pkg.packageId().equals(running.get(name))) {
+        runningVersion.put(name, definition.version());
         return;
       }
       if (running.containsKey(name)) {
         log.info("chaincode {} moves from {} to {}", name, running.get(name), pkg.packageId());
         launcher.stop(name);
         running.remove(name);
+        runningVersion.remove(name);
       }
       String launched = launcher.launch(name, pkg.label(), pkg.directory());
       running.put(name, launched);
+      runningVersion.put(name, definition.version());
       log.info("channel={} chaincode {} running as {}", channelId, name, launched);
     }
   }

@@ -299,6 +299,21 @@ class GatewayNetworkTest {
   }
 
   @Test
+  @Order(10)
+  void blockEventsAreServedByTheSamePortWithValidationCodes() throws Exception {
+    try (CloseableIterator<org.hyperledger.fabric.protos.common.Block> blocks =
+            channel.newBlockEventsRequest().startBlock(0).build().getEvents();
+        CloseableIterator<org.hyperledger.fabric.protos.peer.FilteredBlock> filtered =
+            channel.newFilteredBlockEventsRequest().startBlock(1).build().getEvents()) {
+      assertThat(blocks.next().getHeader().getNumber()).isZero();
+      assertThat(blocks.next().getHeader().getNumber()).isEqualTo(1);
+      org.hyperledger.fabric.protos.peer.FilteredBlock deploy = filtered.next();
+      assertThat(deploy.getNumber()).isEqualTo(1);
+      assertThat(deploy.getFilteredTransactions(0).getTxValidationCode()).isEqualTo(TxValidationCode.VALID);
+    }
+  }
+
+  @Test
   @Order(11)
   @Timeout(value = 420, unit = TimeUnit.SECONDS)
   void aRestartedPeerKeepsItsLedgerRelaunchesItsChaincodeAndEndorsesAgain() throws Exception {
