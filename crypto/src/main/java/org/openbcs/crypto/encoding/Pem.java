@@ -16,7 +16,26 @@ public final class Pem {
   private Pem() {}
 
   /** One decoded PEM block: its label (e.g. {@code CERTIFICATE}) and DER body. */
-  public record Block(String label, byte[] der) {}
+  public record Block(String label, byte[] der) {
+    /** Canonical PEM text of this block (64-column base64, trailing newline). */
+    public String text() {
+      return encode(label, der);
+    }
+  }
+
+  /** Every PEM block in {@code text}, in order (certificate bundles, CRL files); empty when none. */
+  public static java.util.List<Block> decodeAll(byte[] text) {
+    Matcher m = BLOCK.matcher(new String(text, StandardCharsets.US_ASCII));
+    java.util.List<Block> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      try {
+        out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
+      } catch (IllegalArgumentException e) {
+        throw new CryptoException("bad base64 in PEM block " + m.group(1) + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
 
   /** True when {@code bytes} look like PEM text rather than DER (DER starts with a SEQUENCE tag). */
   public static boolean isPem(byte[] bytes) {

@@ -27,7 +27,7 @@ import org.openbcs.crypto.CryptoException;
 import org.openbcs.crypto.CryptoSuite;
 import org.openbcs.identity.Role;
 import org.openbcs.identity.msp.MspYaml;
-import org.openbcs.identity.msp.Pem;
+import org.openbcs.crypto.encoding.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -293,8 +293,8 @@ public final class OrgCa {
 
   private static X509CRLHolder readCrl(Path file) {
     try {
-      List<Pem.Block> blocks = Pem.blocks(Files.readAllBytes(file));
-      if (blocks.size() != 1 || !blocks.get(0).type().equals("X509 CRL")) {
+      List<Pem.Block> blocks = Pem.decodeAll(Files.readAllBytes(file));
+      if (blocks.size() != 1 || !blocks.get(0).label().equals("X509 CRL")) {
         throw new CaException(file + " does not hold exactly one PEM X509 CRL");
       }
       return new X509CRLHolder(blocks.get(0).der());

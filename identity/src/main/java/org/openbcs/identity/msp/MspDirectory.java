@@ -1,5 +1,7 @@
 package org.openbcs.identity.msp;
 
+import org.openbcs.crypto.encoding.Pem;
+
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -168,7 +170,7 @@ public final class MspDirectory {
     if (!certPath.isEmpty()) {
       Path cert = mspDir.resolve(certPath);
       List<Pem.Block> blocks = blocksOf(cert);
-      if (blocks.isEmpty() || !blocks.get(0).type().equals("CERTIFICATE")) {
+      if (blocks.isEmpty() || !blocks.get(0).label().equals("CERTIFICATE")) {
         throw new IdentityException(file + ": " + cert + " does not hold a PEM certificate");
       }
       b.setCertificate(ByteString.copyFromUtf8(blocks.get(0).text()));
@@ -192,8 +194,8 @@ public final class MspDirectory {
         throw new IdentityException(file + " holds no PEM data");
       }
       for (Pem.Block block : blocks) {
-        if (!block.type().equals(type)) {
-          throw new IdentityException(file + " holds a PEM " + block.type() + ", expected " + type);
+        if (!block.label().equals(type)) {
+          throw new IdentityException(file + " holds a PEM " + block.label() + ", expected " + type);
         }
         out.add(ByteString.copyFromUtf8(block.text()));
       }
@@ -203,8 +205,8 @@ public final class MspDirectory {
 
   private static List<Pem.Block> blocksOf(Path file) {
     try {
-      return Pem.blocks(read(file));
-    } catch (IllegalArgumentException e) {
+      return Pem.decodeAll(read(file));
+    } catch (IllegalArgumentException | org.openbcs.crypto.CryptoException e) {
       throw new IdentityException(file + ": " + e.getMessage(), e);
     }
   }

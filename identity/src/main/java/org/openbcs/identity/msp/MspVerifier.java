@@ -1,5 +1,7 @@
 package org.openbcs.identity.msp;
 
+import org.openbcs.crypto.encoding.Pem;
+
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -257,7 +259,7 @@ final class MspVerifier {
   }
 
   private void addCrl(ByteString pem) {
-    List<Pem.Block> blocks = Pem.blocks(pem.toByteArray());
+    List<Pem.Block> blocks = Pem.decodeAll(pem.toByteArray());
     if (blocks.isEmpty()) {
       throw new IdentityException("MSP '" + mspId + "': revocation list entry is not PEM");
     }

@@ -18,7 +18,7 @@ import org.openbcs.crypto.CryptoSuite;
 import org.openbcs.crypto.CryptoSuites;
 import org.openbcs.identity.Role;
 import org.openbcs.identity.TestClock;
-import org.openbcs.identity.msp.Pem;
+import org.openbcs.crypto.encoding.Pem;
 
 class OrgCaTest {
   static final CryptoSuite SUITE = CryptoSuites.defaultSuite();
@@ -144,7 +144,7 @@ class OrgCaTest {
                   tls.getSignature()))
           .isTrue();
       Path crl = ca.revoke(sign);
-      X509CRLHolder holder = new X509CRLHolder(Pem.blocks(Files.readAllBytes(crl)).get(0).der());
+      X509CRLHolder holder = new X509CRLHolder(Pem.decodeAll(Files.readAllBytes(crl)).get(0).der());
       assertThat(holder.getRevokedCertificates()).hasSize(i + 1);
       assertThat(
               SUITE.verify(

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbcs.crypto.encoding.Pem;
 import org.openbcs.crypto.CryptoSuite;
 import org.openbcs.crypto.CryptoSuites;
 import org.openbcs.identity.Identity;
