@@ -13,6 +13,8 @@
  *       {@link org.openbcs.fbft.Authenticator}) and {@link org.openbcs.fbft.ReplicaDriver}, which
  *       performs effects and enforces persist-before-send.
  *   <li>{@code sim}: deterministic simulation with fault injection and invariant checks.
+ *   <li>{@code ordering}: consensus type "fbft" for the ordering service (spec section 10): the
+ *       consenter factory, the per-channel event loop, and orderer-to-orderer gRPC with mutual TLS.
  *   <li>{@code cli}: {@code bcs sim} ({@link org.openbcs.fbft.cli.SimCommand}).
  * </ul>
  */

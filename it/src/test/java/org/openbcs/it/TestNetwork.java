@@ -35,7 +35,11 @@ final class TestNetwork implements AutoCloseable {
   }
 
   static TestNetwork start(Path dataDir) {
-    TestNetwork n = new TestNetwork(NetworkLayout.defaults(dataDir, "127.0.0.1", 0));
+    return start(NetworkLayout.defaults(dataDir, "127.0.0.1", 0));
+  }
+
+  static TestNetwork start(NetworkLayout layout) {
+    TestNetwork n = new TestNetwork(layout);
     n.network.init();
     n.network.start();
     n.deploy(SampleChaincode.NAME, "MAJORITY Endorsement");

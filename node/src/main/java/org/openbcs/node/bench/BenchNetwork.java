@@ -102,7 +102,7 @@ final class BenchNetwork implements AutoCloseable {
 
   static List<String> nodeNames(NetworkLayout layout) {
     List<String> names = new ArrayList<>();
-    names.add(layout.ordererName());
+    names.addAll(layout.ordererNames());
     layout.peerOrgs().forEach(o -> names.add(o.peerName()));
     return names;
   }

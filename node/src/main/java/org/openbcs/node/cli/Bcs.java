@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
     })
 public final class Bcs implements Callable<Integer> {
   public static void main(String[] args) {
+    wireConsenters();
     CommandLine cl = new CommandLine(new Bcs());
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
@@ -33,6 +34,20 @@ public final class Bcs implements Callable<Integer> {
           return 1;
         });
     System.exit(cl.execute(args));
+  }
+
+  /**
+   * Consensus types {@code bcs orderer start} offers: the ordering module's defaults plus FBFT,
+   * which ordering cannot depend on. Explicit wiring, no service loader.
+   */
+  static void wireConsenters() {
+    org.openbcs.ordering.cli.OrdererCommand.useConsenters(
+        (config, options) ->
+            org.openbcs.ordering.spi.ConsenterRegistry.of(
+                java.util.List.of(
+                    new org.openbcs.ordering.solo.SoloConsenterFactory(),
+                    new org.openbcs.fbft.ordering.FbftConsenterFactory(
+                        config, org.openbcs.fbft.ordering.FbftOptions.parse(options)))));
   }
 
   static String oneLine(Throwable ex) {

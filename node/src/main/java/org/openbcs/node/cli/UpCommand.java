@@ -30,6 +30,12 @@ public final class UpCommand implements Callable<Integer> {
       defaultValue = "7050")
   int basePort;
 
+  @Option(names = "--consensus", description = "Ordering consensus for a new network: solo or fbft (default: ${DEFAULT-VALUE}).", defaultValue = "solo")
+  String consensus;
+
+  @Option(names = "--orderers", description = "Number of orderers for a new network (solo: 1; fbft: >= 4, default 4).")
+  Integer orderers;
+
   @Option(names = "--no-chaincode", description = "Do not deploy the sample chaincode.")
   boolean noChaincode;
 
@@ -39,7 +45,13 @@ public final class UpCommand implements Callable<Integer> {
     NetworkLayout layout =
         java.nio.file.Files.isRegularFile(data.resolve("network.properties"))
             ? NetworkLayout.load(data)
-            : NetworkLayout.defaults(data, host, basePort);
+            : NetworkLayout.defaults(data, host, basePort, consensus, orderers != null ? orderers : consensus.equals("fbft") ? 4 : 1);
+    if (!layout.consensus().equals(consensus) && java.nio.file.Files.isRegularFile(data.resolve("network.properties"))
+        && (orderers != null || !consensus.equals("solo"))) {
+      throw new IllegalStateException(
+          "the network in " + data + " runs " + layout.consensus() + " with " + layout.ordererPorts().size()
+              + " orderer(s); use another --data directory for a different consensus");
+    }
     LocalNetwork network = new LocalNetwork(layout, classpath(), msg -> System.out.println("bcs up: " + msg));
     if (!network.initialised()) {
       network.init();
@@ -65,7 +77,9 @@ public final class UpCommand implements Callable<Integer> {
     PeerOrg org1 = layout.peerOrgs().get(0);
     System.out.printf("%nOpenBCS network is up (%d ms).%n", millis);
     System.out.printf("  channel:   %s (consensus %s, crypto %s)%n", layout.channelId(), layout.consensus(), layout.cryptoSuite());
-    System.out.printf("  orderer:   %s:%d (TLS)%n", layout.host(), layout.ordererPort());
+    for (String orderer : layout.ordererEndpoints()) {
+      System.out.printf("  orderer:   %s (TLS)%n", orderer);
+    }
     for (PeerOrg org : layout.peerOrgs()) {
       System.out.printf("  peer:      %s %s:%d (TLS, gateway)%n", org.mspId(), layout.host(), org.peerPort());
     }

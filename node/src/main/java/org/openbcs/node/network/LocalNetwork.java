@@ -66,8 +66,10 @@ public final class LocalNetwork {
       OrgCa ordererCa =
           OrgCa.create(
               layout.ordererOrgDir(), NetworkLayout.ORDERER_MSP, NetworkLayout.ORDERER_DOMAIN, suite, time);
-      ordererCa.issue(
-          layout.ordererName(), Role.ORDERER, List.of(layout.ordererName()), layout.ordererDir());
+      for (int i = 0; i < layout.ordererPorts().size(); i++) {
+        ordererCa.issue(
+            layout.ordererName(i), Role.ORDERER, List.of(layout.ordererName(i)), layout.ordererDir(i));
+      }
       ordererCa.issue(
           "Admin@" + NetworkLayout.ORDERER_DOMAIN,
           Role.ADMIN,
@@ -102,7 +104,7 @@ public final class LocalNetwork {
                       List.of())),
               layout.consensus(),
               new BatchSettings(500, 10 * 1024 * 1024, 2 * 1024 * 1024, Duration.ofMillis(200)),
-              List.of(layout.host() + ":" + layout.ordererPort()),
+              layout.ordererEndpoints(),
               layout.cryptoSuite());
       Block genesis = config.genesisBlock(suite);
       Files.createDirectories(layout.genesisBlock().getParent());
@@ -115,23 +117,44 @@ public final class LocalNetwork {
 
   /** Starts every node that is not already running and waits until each accepts connections. */
   public void start() {
-    startNode(layout.ordererName(), ordererArgs(), layout.ordererPort());
+    for (int i = 0; i < layout.ordererPorts().size(); i++) {
+      startNode(layout.ordererName(i), ordererArgs(i), layout.ordererPorts().get(i));
+    }
     for (PeerOrg org : layout.peerOrgs()) {
       startNode(org.peerName(), peerArgs(org), org.peerPort());
     }
   }
 
-  private List<String> ordererArgs() {
-    Path tls = layout.ordererDir().resolve("tls");
-    return List.of(
+  private List<String> ordererArgs(int index) {
+    List<String> args = new ArrayList<>(List.of(
         "orderer",
         "start",
-        "--data", layout.nodeDataDir(layout.ordererName()).toString(),
-        "--listen", layout.host() + ":" + layout.ordererPort(),
-        "--msp", layout.ordererDir().resolve("msp").toString(),
+        "--data", layout.nodeDataDir(layout.ordererName(index)).toString(),
+        "--listen", layout.ordererEndpoints().get(index),
+        "--msp", layout.ordererDir(index).resolve("msp").toString(),
         "--msp-id", NetworkLayout.ORDERER_MSP,
-        "--tls", tls.toString(),
-        "--genesis", layout.genesisBlock().toString());
+        "--tls", layout.ordererDir(index).resolve("tls").toString(),
+        "--genesis", layout.genesisBlock().toString()));
+    if (layout.consensus().equals("fbft")) {
+      // FBFT replicas authenticate each other by signing certificate, in endpoint order (spec §10).
+      List<String> certs = new ArrayList<>();
+      for (int i = 0; i < layout.ordererPorts().size(); i++) {
+        certs.add(signingCertificate(layout.ordererDir(i)).toString());
+      }
+      args.addAll(List.of(
+          "--consensus-opt", "fbft.peer-certs=" + String.join(",", certs),
+          "--consensus-opt", "fbft.endpoint=" + layout.ordererEndpoints().get(index)));
+    }
+    return args;
+  }
+
+  private static Path signingCertificate(Path nodeDir) {
+    try (var files = Files.list(nodeDir.resolve("msp").resolve("signcerts"))) {
+      return files.filter(Files::isRegularFile).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no signing certificate in " + nodeDir.resolve("msp/signcerts")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private List<String> peerArgs(PeerOrg org) {
@@ -144,10 +167,13 @@ public final class LocalNetwork {
         "--msp", layout.peerDir(org).resolve("msp").toString(),
         "--msp-id", org.mspId(),
         "--tls", layout.peerDir(org).resolve("tls").toString(),
-        "--orderer", layout.host() + ":" + layout.ordererPort(),
         "--orderer-tls-ca", layout.tlsRootsBundle().toString(),
         "--remote-peer-tls-ca", layout.tlsRootsBundle().toString(),
         "--genesis", layout.genesisBlock().toString()));
+    for (String orderer : layout.ordererEndpoints()) {
+      args.add("--orderer");
+      args.add(orderer);
+    }
     for (PeerOrg other : layout.peerOrgs()) {
       if (!other.mspId().equals(org.mspId())) {
         args.add("--remote-peer");
@@ -178,6 +204,7 @@ public final class LocalNetwork {
       if (Runtime.version().feature() >= 24) {
         cmd.add("--sun-misc-unsafe-memory-access=allow"); // protobuf-java's Unsafe use warns otherwise
       }
+      cmd.addAll(extraJvmOptions(name));
       cmd.add("-cp");
       cmd.add(classpath);
       cmd.add("-Dbcs.node.name=" + name);
@@ -224,7 +251,7 @@ public final class LocalNetwork {
   public int stop(Duration grace) {
     List<String> names = new ArrayList<>();
     layout.peerOrgs().forEach(o -> names.add(o.peerName()));
-    names.add(layout.ordererName());
+    names.addAll(layout.ordererNames());
     int stopped = 0;
     for (String name : names) {
       Optional<ProcessHandle> h = runningNode(name);
@@ -246,7 +273,7 @@ public final class LocalNetwork {
   public void killAll() {
     List<String> names = new ArrayList<>();
     layout.peerOrgs().forEach(o -> names.add(o.peerName()));
-    names.add(layout.ordererName());
+    names.addAll(layout.ordererNames());
     for (String name : names) {
       runningNode(name).ifPresent(h -> {
         h.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -282,6 +309,20 @@ public final class LocalNetwork {
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Extra JVM options for every node process, for profiling (e.g. {@code
+   * -XX:StartFlightRecording=filename=/tmp/{node}.jfr}): system property {@code bcs.node.jvmOpts},
+   * else environment variable {@code BCS_NODE_JVM_OPTS}; whitespace-separated, and {@code {node}}
+   * is replaced by the node's name so each process gets its own file.
+   */
+  static List<String> extraJvmOptions(String nodeName) {
+    String raw = System.getProperty("bcs.node.jvmOpts", System.getenv("BCS_NODE_JVM_OPTS"));
+    if (raw == null || raw.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(raw.trim().split("\\s+")).map(o -> o.replace("{node}", nodeName)).toList();
   }
 
   private static String javaBinary() {

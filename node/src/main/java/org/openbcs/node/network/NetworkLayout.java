@@ -18,7 +18,7 @@ public record NetworkLayout(
     Path dataDir,
     String channelId,
     String host,
-    int ordererPort,
+    List<Integer> ordererPorts,
     List<PeerOrg> peerOrgs,
     String consensus,
     String cryptoSuite) {
@@ -33,9 +33,32 @@ public record NetworkLayout(
   public static final String ORDERER_MSP = "OrdererMSP";
   public static final String ORDERER_DOMAIN = "example.com";
 
+  /** Orderer i listens on base + 10 * i (7050, 7060, ...); peers on base + 1 and base + 2001. */
+  private static final int ORDERER_PORT_STRIDE = 10;
+
   public static NetworkLayout defaults(Path dataDir, String host, int basePort) {
+    return defaults(dataDir, host, basePort, "solo", 1);
+  }
+
+  /**
+   * A two-organisation network with {@code orderers} ordering nodes running {@code consensus}
+   * ("solo": exactly one; "fbft": at least 4 = 3f+1).
+   */
+  public static NetworkLayout defaults(Path dataDir, String host, int basePort, String consensus, int orderers) {
+    if (consensus.equals("solo") && orderers != 1) {
+      throw new IllegalArgumentException("solo ordering runs exactly one orderer, not " + orderers);
+    }
+    if (consensus.equals("fbft") && orderers < 4) {
+      throw new IllegalArgumentException("fbft needs at least 4 orderers (3f+1), not " + orderers);
+    }
+    if (!consensus.equals("solo") && !consensus.equals("fbft")) {
+      throw new IllegalArgumentException("unknown consensus '" + consensus + "' (known: solo, fbft)");
+    }
     boolean ephemeral = basePort == 0;
-    int orderer = ephemeral ? FreePorts.next(host) : basePort;
+    List<Integer> ordererPorts = new java.util.ArrayList<>();
+    for (int i = 0; i < orderers; i++) {
+      ordererPorts.add(ephemeral ? FreePorts.next(host) : basePort + ORDERER_PORT_STRIDE * i);
+    }
     PeerOrg org1 =
         new PeerOrg(
             "Org1MSP",
@@ -52,9 +75,9 @@ public record NetworkLayout(
         dataDir.toAbsolutePath().normalize(),
         "mychannel",
         host,
-        orderer,
+        List.copyOf(ordererPorts),
         List.of(org1, org2),
-        "solo",
+        consensus,
         "ecdsa-p256");
   }
 
@@ -71,7 +94,29 @@ public record NetworkLayout(
   }
 
   public Path ordererDir() {
-    return ordererOrgDir().resolve("orderers").resolve("orderer." + ORDERER_DOMAIN);
+    return ordererDir(0);
+  }
+
+  public Path ordererDir(int index) {
+    return ordererOrgDir().resolve("orderers").resolve(ordererName(index));
+  }
+
+  /** The first orderer's port: where clients and tools that take one orderer go. */
+  public int ordererPort() {
+    return ordererPorts.get(0);
+  }
+
+  public List<String> ordererEndpoints() {
+    return ordererPorts.stream().map(p -> host + ":" + p).toList();
+  }
+
+  public List<String> ordererNames() {
+    return java.util.stream.IntStream.range(0, ordererPorts.size()).mapToObj(this::ordererName).toList();
+  }
+
+  /** orderer.example.com, orderer1.example.com, orderer2.example.com, ... */
+  public String ordererName(int index) {
+    return (index == 0 ? "orderer" : "orderer" + index) + "." + ORDERER_DOMAIN;
   }
 
   public Path peerOrgDir(PeerOrg org) {
@@ -108,7 +153,7 @@ public record NetworkLayout(
   }
 
   public String ordererName() {
-    return "orderer." + ORDERER_DOMAIN;
+    return ordererName(0);
   }
 
   public PeerOrg org(String mspId) {
@@ -122,7 +167,7 @@ public record NetworkLayout(
     Properties p = new Properties();
     p.setProperty("channel", channelId);
     p.setProperty("host", host);
-    p.setProperty("orderer.port", Integer.toString(ordererPort));
+    p.setProperty("orderer.ports", String.join(",", ordererPorts.stream().map(String::valueOf).toList()));
     p.setProperty("consensus", consensus);
     p.setProperty("crypto.suite", cryptoSuite);
     p.setProperty("orgs", Integer.toString(peerOrgs.size()));
@@ -169,7 +214,10 @@ public record NetworkLayout(
         dataDir.toAbsolutePath().normalize(),
         p.getProperty("channel"),
         p.getProperty("host"),
-        Integer.parseInt(p.getProperty("orderer.port")),
+        java.util.Arrays.stream(p.getProperty("orderer.ports", p.getProperty("orderer.port", "")).split(","))
+            .map(String::strip)
+            .map(Integer::valueOf)
+            .toList(),
         orgs,
         p.getProperty("consensus"),
         p.getProperty("crypto.suite"));

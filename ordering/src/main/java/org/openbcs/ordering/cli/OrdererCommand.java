@@ -2,10 +2,12 @@ package org.openbcs.ordering.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openbcs.crypto.CryptoSuites;
 import org.openbcs.ordering.server.OrdererConfig;
 import org.openbcs.ordering.server.OrdererServer;
+import org.openbcs.ordering.spi.ConsenterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +18,24 @@ import picocli.CommandLine.Option;
     description = "Run an ordering node.",
     subcommands = {OrdererCommand.Start.class})
 public final class OrdererCommand implements Callable<Integer> {
+  /**
+   * Builds the consenters of {@code bcs orderer start} from the node's config and its
+   * {@code --consensus-opt key=value} options. Consensus modules that ordering must not depend on
+   * (fbft) are added by the process entry point through {@link #useConsenters}: explicit wiring,
+   * no service loading.
+   */
+  @FunctionalInterface
+  public interface ConsenterWiring {
+    ConsenterRegistry consenters(OrdererConfig config, Map<String, String> options);
+  }
+
+  private static volatile ConsenterWiring wiring = (config, options) -> OrdererServer.defaultConsenters();
+
+  /** Called once by the entry point (node's {@code Bcs.main}) before the command line runs. */
+  public static void useConsenters(ConsenterWiring w) {
+    wiring = java.util.Objects.requireNonNull(w, "consenter wiring");
+  }
+
   @Override
   public Integer call() {
     System.err.println("bcs orderer: missing subcommand; try 'bcs orderer start --help'");
@@ -49,6 +69,9 @@ public final class OrdererCommand implements Callable<Integer> {
     @Option(names = "--crypto-suite", defaultValue = CryptoSuites.ECDSA_P256, description = "Crypto suite. Default: ${DEFAULT-VALUE}")
     String cryptoSuite;
 
+    @Option(names = "--consensus-opt", paramLabel = "KEY=VALUE", description = "Option for the consenters, repeatable (e.g. fbft.peer-certs=a.pem,b.pem; see docs/spec/fbft.md section 10).")
+    Map<String, String> consensusOptions = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws InterruptedException {
       int colon = listen.lastIndexOf(':');
@@ -65,7 +88,9 @@ public final class OrdererCommand implements Callable<Integer> {
       }
       OrdererConfig config =
           new OrdererConfig(data, listen.substring(0, colon), port, msp, mspId, tls, genesis, cryptoSuite);
-      OrdererServer server = OrdererServer.start(config);
+      OrdererServer server =
+          OrdererServer.start(
+              config, org.openbcs.common.time.TimeSource.SYSTEM, wiring.consenters(config, Map.copyOf(consensusOptions)));
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "orderer-shutdown"));
       System.out.println("orderer listening on " + config.host() + ":" + server.port());
       System.out.flush();

@@ -92,10 +92,11 @@ public final class OrdererServer implements AutoCloseable {
     try {
       tls = tlsFiles(config, opened.values());
       // Clients such as the Fabric SDKs connect server-auth only; peers may present a certificate.
-      grpc =
+      var builder =
           GrpcTransport.serverBuilder(config.host(), config.port(), tls, false)
-              .addService(new AtomicBroadcastService(registry, deliverStreams, time))
-              .build();
+              .addService(new AtomicBroadcastService(registry, deliverStreams, time));
+      consenters.services().forEach(builder::addService);
+      grpc = builder.build();
     } catch (RuntimeException e) {
       opened.values().forEach(OrdererChannel::close);
       throw e;

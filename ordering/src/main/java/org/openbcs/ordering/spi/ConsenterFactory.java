@@ -9,4 +9,12 @@ public interface ConsenterFactory {
   String type();
 
   Consenter create(ChainSupport chain);
+
+  /**
+   * Extra gRPC services the orderer's server must host for this consensus type (replicated
+   * consenters talk to each other on the orderer's port, over the same TLS). Served from start.
+   */
+  default java.util.List<io.grpc.ServerServiceDefinition> services() {
+    return java.util.List.of();
+  }
 }

@@ -19,7 +19,12 @@ public final class ConsenterRegistry {
         throw new IllegalArgumentException("two consenter factories for type '" + f.type() + "'");
       }
     }
-    return new ConsenterRegistry(Map.copyOf(m));
+    return new ConsenterRegistry(java.util.Collections.unmodifiableMap(m));
+  }
+
+  /** The gRPC services every factory asks the orderer to host, in registration order. */
+  public List<io.grpc.ServerServiceDefinition> services() {
+    return byType.values().stream().flatMap(f -> f.services().stream()).toList();
   }
 
   /** The factory for {@code type}; throws naming the known types otherwise. */

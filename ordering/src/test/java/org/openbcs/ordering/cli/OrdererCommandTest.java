@@ -22,6 +22,37 @@ class OrdererCommandTest {
   }
 
   @Test
+  void startBuildsItsConsentersThroughTheWiringWithTheConsensusOptions() {
+    java.util.concurrent.atomic.AtomicReference<java.util.Map<String, String>> seen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    OrdererCommand.useConsenters(
+        (config, options) -> {
+          seen.set(options);
+          assertThat(config.mspId()).isEqualTo("OrdererMSP");
+          throw new IllegalStateException("wiring reached");
+        });
+    try {
+      CommandLine cli = new CommandLine(new OrdererCommand());
+      StringWriter err = new StringWriter();
+      cli.setErr(new PrintWriter(err));
+      int code =
+          cli.execute(
+              "start", "--data", "/tmp/x", "--msp", "/tmp/msp", "--msp-id", "OrdererMSP",
+              "--genesis", "/tmp/g.block",
+              "--consensus-opt", "fbft.peer-certs=a.pem,b.pem",
+              "--consensus-opt", "fbft.endpoint=localhost:7050");
+      assertThat(code).isNotZero();
+      assertThat(err.toString()).contains("wiring reached");
+      assertThat(seen.get())
+          .containsEntry("fbft.peer-certs", "a.pem,b.pem")
+          .containsEntry("fbft.endpoint", "localhost:7050");
+    } finally {
+      OrdererCommand.useConsenters(
+          (config, options) -> org.openbcs.ordering.server.OrdererServer.defaultConsenters());
+    }
+  }
+
+  @Test
   void helpListsTheStartSubcommand() {
     CommandLine cli = new CommandLine(new OrdererCommand());
     assertThat(cli.getSubcommands()).containsKey("start");

@@ -1,0 +1,178 @@
+package org.openbcs.fbft.ordering;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ServerServiceDefinition;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.openbcs.crypto.CryptoSuite;
+import org.openbcs.crypto.CryptoSuites;
+import org.openbcs.fbft.CryptoAuthenticator;
+import org.openbcs.fbft.message.MessageCodec;
+import org.openbcs.fbft.protocol.FbftConfig;
+import org.openbcs.fbft.protocol.FbftReplica;
+import org.openbcs.fbft.wal.FileWal;
+import org.openbcs.identity.SigningIdentity;
+import org.openbcs.identity.msp.MspDirectory;
+import org.openbcs.ordering.channel.ChannelConfig;
+import org.openbcs.ordering.server.OrdererConfig;
+import org.openbcs.ordering.spi.ChainSupport;
+import org.openbcs.ordering.spi.Consenter;
+import org.openbcs.ordering.spi.ConsenterFactory;
+
+/**
+ * Consensus type "fbft" for one orderer node. Per channel: replica i is the orderer at
+ * {@code ordererEndpoints[i]} (n >= 4), whose signing certificate is {@code peerCerts[i]}; the WAL
+ * is {@code <data>/fbft/<channel>/wal}. The factory also owns the node's FBFT gRPC service, which
+ * the orderer serves on its own port (see {@link #services()}).
+ */
+public final class FbftConsenterFactory implements ConsenterFactory {
+  public static final String TYPE = "fbft";
+  /** HotStuff needs n = 3f + 1 with f >= 1 to tolerate anything. */
+  public static final int MIN_REPLICAS = 4;
+
+  private final OrdererConfig node;
+  private final FbftOptions options;
+  private final FbftInbound inbound = new FbftInbound();
+
+  public FbftConsenterFactory(OrdererConfig node, FbftOptions options) {
+    this.node = node;
+    this.options = options;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public List<ServerServiceDefinition> services() {
+    return List.of(inbound.service());
+  }
+
+  @Override
+  public Consenter create(ChainSupport chain) {
+    ChannelConfig cc = chain.config();
+    String ch = chain.channelId();
+    List<String> endpoints = cc.ordererEndpoints();
+    if (endpoints.size() < MIN_REPLICAS) {
+      throw new IllegalArgumentException("channel '" + ch + "' uses fbft with " + endpoints.size()
+          + " orderer endpoints; fbft needs at least " + MIN_REPLICAS);
+    }
+    if (options.peerCerts().size() != endpoints.size()) {
+      throw new IllegalArgumentException("channel '" + ch + "' has " + endpoints.size() + " orderer endpoints but "
+          + FbftOptions.PEER_CERTS + " lists " + options.peerCerts().size() + " certificates (one per endpoint, same order)");
+    }
+    if (node.tlsDir() == null) {
+      throw new IllegalArgumentException("fbft needs TLS between orderers: start the orderer with a TLS directory");
+    }
+    CryptoSuite suite = CryptoSuites.byName(cc.cryptoSuite());
+    SigningIdentity me = MspDirectory.loadSigningIdentity(node.mspDir(), node.mspId(), suite);
+    List<X509Certificate> certs = options.peerCerts().stream().map(p -> suite.parseCertificate(read(p))).toList();
+    int self = selfIndex(ch, endpoints, certs, me.certificate());
+    List<PublicKey> keys = certs.stream().map(X509Certificate::getPublicKey).toList();
+
+    FbftConfig config = FbftConfig.defaults(endpoints.size())
+        .withBaseTimeout(options.baseTimeoutMillis())
+        .withBlockEnvelopes(cc.batch().maxMessageCount());
+    UnaryOperator<byte[]> hash = suite::hash;
+    FbftReplica replica = new FbftReplica(config, new CryptoAuthenticator(self, me.privateKey(), keys, suite), hash);
+    Path stateDir = node.dataDir().resolve("fbft").resolve(ch);
+    Path tlsDir = node.tlsDir();
+    GrpcPeerTransport.ClientTls tls = new GrpcPeerTransport.ClientTls(
+        trustBundle(stateDir, tlsDir.resolve("ca.crt"), cc), tlsDir.resolve("server.crt"), tlsDir.resolve("server.key"));
+    GrpcPeerTransport transport = new GrpcPeerTransport(ch, self, endpoints, tls);
+    FileWal wal;
+    try {
+      wal = new FileWal(stateDir.resolve("wal"), hash);
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+    return new FbftConsenter(chain, config, replica, new MessageCodec(config.codecLimits(), hash), wal, transport,
+        inbound, stateDir, options.idleBlockIntervalMillis());
+  }
+
+  /** The configured endpoint's index, checked against the certificate list (or found from it). */
+  private int selfIndex(String ch, List<String> endpoints, List<X509Certificate> certs, X509Certificate mine) {
+    byte[] own = der(mine);
+    int byCert = -1;
+    for (int i = 0; i < certs.size(); i++) {
+      if (Arrays.equals(der(certs.get(i)), own)) {
+        byCert = i;
+        break;
+      }
+    }
+    if (options.selfEndpoint().isEmpty()) {
+      if (byCert < 0) {
+        throw new IllegalArgumentException("this orderer's signing certificate is not in " + FbftOptions.PEER_CERTS);
+      }
+      return byCert;
+    }
+    String endpoint = options.selfEndpoint().get();
+    int byEndpoint = endpoints.indexOf(endpoint);
+    if (byEndpoint < 0) {
+      throw new IllegalArgumentException("channel '" + ch + "': " + FbftOptions.ENDPOINT + " " + endpoint
+          + " is not one of its orderer endpoints " + endpoints);
+    }
+    if (byEndpoint != byCert) {
+      throw new IllegalArgumentException("channel '" + ch + "': endpoint " + endpoint + " is replica " + byEndpoint
+          + " but " + FbftOptions.PEER_CERTS + "[" + byEndpoint + "] is not this orderer's signing certificate");
+    }
+    return byEndpoint;
+  }
+
+  /** Roots for dialling other orderers: our TLS CA and every orderer org's TLS roots in the channel. */
+  private static Path trustBundle(Path stateDir, Path ownCa, ChannelConfig cc) {
+    ByteArrayOutputStream pem = new ByteArrayOutputStream();
+    appendPem(pem, read(ownCa));
+    for (ChannelConfig.OrgSpec org : cc.ordererOrgs()) {
+      for (ByteString cert : org.msp().getTlsRootCertsList()) {
+        appendPem(pem, cert.toByteArray());
+      }
+      for (ByteString cert : org.msp().getTlsIntermediateCertsList()) {
+        appendPem(pem, cert.toByteArray());
+      }
+    }
+    try {
+      Files.createDirectories(stateDir);
+      Path target = stateDir.resolve("tls-peer-roots.pem");
+      Files.write(target, pem.toByteArray());
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write FBFT TLS roots in " + stateDir, e);
+    }
+  }
+
+  private static void appendPem(ByteArrayOutputStream out, byte[] pem) {
+    out.writeBytes(pem);
+    if (pem.length > 0 && pem[pem.length - 1] != '\n') {
+      out.write('\n');
+    }
+  }
+
+  private static byte[] der(X509Certificate c) {
+    try {
+      return c.getEncoded();
+    } catch (CertificateEncodingException e) {
+      throw new IllegalArgumentException("unencodable certificate " + c.getSubjectX500Principal(), e);
+    }
+  }
+
+  private static byte[] read(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p, e);
+    }
+  }
+
+}

@@ -1,0 +1,177 @@
+package org.openbcs.fbft.ordering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbcs.ordering.server.OrdererServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Four real orderers (gRPC, mutual TLS between them, file WALs and block stores) ordering one
+ * "fbft" channel: they agree on every block, keep committing without one of them, and the one that
+ * was stopped catches up after a restart on its data directory.
+ */
+class FbftOrderingNetworkTest {
+  private static final Logger log = LoggerFactory.getLogger(FbftOrderingNetworkTest.class);
+  private static final long BASE_TIMEOUT_MILLIS = 1500;
+  private static final long IDLE_BLOCK_MILLIS = 50;
+  private static final int PHASE1_ENVELOPES = 200;
+
+  @TempDir Path root;
+  private final OrdererServer[] servers = new OrdererServer[FbftNetworkFixture.ORDERERS];
+  private final ManagedChannel[] channels = new ManagedChannel[FbftNetworkFixture.ORDERERS];
+
+  @AfterEach
+  void stop() {
+    for (int i = 0; i < servers.length; i++) {
+      if (channels[i] != null) {
+        channels[i].shutdownNow();
+      }
+      if (servers[i] != null) {
+        servers[i].close();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  void fourOrderersAgreeSurviveAStoppedReplicaAndCatchItUp() throws Exception {
+    FbftNetworkFixture net = new FbftNetworkFixture(root, BASE_TIMEOUT_MILLIS, IDLE_BLOCK_MILLIS);
+    for (int i = 0; i < servers.length; i++) {
+      servers[i] = net.start(i);
+      channels[i] = net.connect(i);
+    }
+
+    // The FBFT method is served on the orderer port but only to callers with a TLS client certificate.
+    ManagedChannel serverAuthOnly = net.connect(1);
+    try {
+      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(serverAuthOnly, FbftWire.SEND,
+          CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), FbftWire.encode(new FbftWire.Frame(
+              FbftNetworkFixture.CHANNEL, 0, new byte[] {1}))))
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED));
+    } finally {
+      serverAuthOnly.shutdownNow();
+    }
+
+    // Broadcast to every orderer in turn: each envelope waits in its orderer's mempool until that
+    // replica leads a round, so all four mempools must be drained for this to finish.
+    List<String> sent = new ArrayList<>();
+    long phase1Start = System.nanoTime();
+    for (int k = 0; k < PHASE1_ENVELOPES; k++) {
+      String tx = "phase1-" + k;
+      assertThat(FbftNetworkFixture.broadcast(channels[k % 4], net.transaction(tx))).isEqualTo(Status.SUCCESS);
+      sent.add(tx);
+    }
+    awaitAllHold(net, List.of(0, 1, 2, 3), sent);
+    long phase1Millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - phase1Start);
+    log.info("fbft 4 orderers: {} envelopes (one Broadcast stream each, round-robin over orderers) in all 4 chains"
+        + " after {} ms, {} blocks", PHASE1_ENVELOPES, phase1Millis, servers[0].height(FbftNetworkFixture.CHANNEL) - 1);
+    assertSameChains(net, List.of(0, 1, 2, 3));
+
+    // Stop replica 0 (leaders rotate every round, so it is the leader of every fourth round) and
+    // measure the longest wait for the next block while envelopes keep arriving at the others.
+    servers[0].close();
+    channels[0].shutdownNow();
+    servers[0] = null;
+    long longestGap = 0;
+    List<Long> gaps = new ArrayList<>();
+    for (int k = 0; k < 15; k++) {
+      long before = servers[1].height(FbftNetworkFixture.CHANNEL);
+      long t0 = System.nanoTime();
+      String tx = "phase2-" + k;
+      assertThat(FbftNetworkFixture.broadcast(channels[1 + k % 3], net.transaction(tx))).isEqualTo(Status.SUCCESS);
+      sent.add(tx);
+      await("block after " + tx, () -> servers[1].height(FbftNetworkFixture.CHANNEL) > before);
+      long gap = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      gaps.add(gap);
+      longestGap = Math.max(longestGap, gap);
+    }
+    log.info("fbft with one of 4 orderers stopped: longest wait for a block {} ms (base timeout {} ms), all {}",
+        longestGap, BASE_TIMEOUT_MILLIS, gaps);
+    assertThat(longestGap).isLessThan(2 * BASE_TIMEOUT_MILLIS);
+    awaitAllHold(net, List.of(1, 2, 3), sent);
+    assertSameChains(net, List.of(1, 2, 3));
+
+    // Restart replica 0 on its data directory: it recovers its WAL, syncs the blocks it missed from
+    // its peers and writes them, so its chain becomes identical to theirs.
+    long restartedAt = System.nanoTime();
+    servers[0] = net.start(0);
+    channels[0] = net.connect(0);
+    for (int k = 0; k < 3; k++) {
+      String tx = "phase3-" + k;
+      assertThat(FbftNetworkFixture.broadcast(channels[1 + k], net.transaction(tx))).isEqualTo(Status.SUCCESS);
+      sent.add(tx);
+    }
+    awaitAllHold(net, List.of(0, 1, 2, 3), sent);
+    log.info("restarted orderer caught up in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt));
+    assertSameChains(net, List.of(0, 1, 2, 3));
+  }
+
+  /** Waits until each listed orderer's chain holds exactly {@code txs}, each once. */
+  private void awaitAllHold(FbftNetworkFixture net, List<Integer> nodes, List<String> txs) throws Exception {
+    for (int i : nodes) {
+      await("orderer " + i + " holds " + txs.size() + " transactions", () -> payloads(net, i).size() >= txs.size());
+      assertThat(payloads(net, i)).containsExactlyInAnyOrderElementsOf(txs);
+    }
+  }
+
+  private List<String> payloads(FbftNetworkFixture net, int i) {
+    try {
+      List<String> out = new ArrayList<>();
+      List<Block> blocks = net.blocks(channels[i], servers[i].height(FbftNetworkFixture.CHANNEL) - 1);
+      for (Block b : blocks.subList(1, blocks.size())) {
+        for (var env : b.getData().getDataList()) {
+          out.add(org.hyperledger.fabric.protos.common.Payload.parseFrom(
+              org.hyperledger.fabric.protos.common.Envelope.parseFrom(env).getPayload()).getData().toStringUtf8());
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the chain of orderer " + i, e);
+    }
+  }
+
+  /** Same heights, and block for block the same header and data (signatures are per orderer). */
+  private void assertSameChains(FbftNetworkFixture net, List<Integer> nodes) throws Exception {
+    int first = nodes.get(0);
+    await("equal heights", () -> nodes.stream().map(i -> servers[i].height(FbftNetworkFixture.CHANNEL)).distinct().count() == 1);
+    long height = servers[first].height(FbftNetworkFixture.CHANNEL);
+    List<Block> reference = net.blocks(channels[first], height - 1);
+    assertThat(reference).hasSize((int) height);
+    for (int i : nodes) {
+      List<Block> mine = net.blocks(channels[i], height - 1);
+      for (int h = 0; h < height; h++) {
+        assertThat(mine.get(h).getHeader()).as("orderer %d header %d", i, h).isEqualTo(reference.get(h).getHeader());
+        assertThat(mine.get(h).getData()).as("orderer %d data %d", i, h).isEqualTo(reference.get(h).getData());
+      }
+    }
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + FbftNetworkFixture.WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+}
