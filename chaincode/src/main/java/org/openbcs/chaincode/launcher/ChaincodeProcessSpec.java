@@ -23,6 +23,18 @@ record ChaincodeProcessSpec(List<String> command, Map<String, String> environmen
   /** Variables of the peer's own environment a JVM needs to start; nothing else is inherited. */
   private static final List<String> INHERITED = List.of("PATH", "HOME", "TMPDIR", "LANG", "TZ");
 
+  /**
+   * Log levels of the shim, unless the peer's own environment sets these variables (as Fabric's
+   * core.yaml chaincode.logging does). The Java shim applies CORE_CHAINCODE_LOGGING_LEVEL to its
+   * own org.hyperledger.fabric.contract package, not to the user's contract, and at INFO that
+   * package logs every transaction, formatted and written synchronously on the invoking thread:
+   * 12-14 % of the chaincode JVM's CPU in the profile of docs/benchmarks.md "Where the time goes".
+   * WARNING keeps errors and the user's own logging.
+   */
+  static final String LOGGING_LEVEL = "warning";
+
+  static final String SHIM_LOGGING_LEVEL = "warning";
+
   static ChaincodeProcessSpec of(ChaincodePackage pkg, LauncherConfig config) {
     Path workDir = config.dataDir().resolve("chaincode").resolve(pkg.fileStem());
     List<String> command = new ArrayList<>();
@@ -40,6 +52,8 @@ record ChaincodeProcessSpec(List<String> command, Map<String, String> environmen
       }
     }
     env.put("CORE_CHAINCODE_ID_NAME", pkg.packageId());
+    env.put("CORE_CHAINCODE_LOGGING_LEVEL", envOr("CORE_CHAINCODE_LOGGING_LEVEL", LOGGING_LEVEL));
+    env.put("CORE_CHAINCODE_LOGGING_SHIM", envOr("CORE_CHAINCODE_LOGGING_SHIM", SHIM_LOGGING_LEVEL));
     env.put("CORE_PEER_ADDRESS", config.peerAddress());
     env.put("CORE_PEER_LOCALMSPID", config.mspId());
     env.put("CORE_PEER_TLS_ENABLED", Boolean.toString(config.tls() != null));
@@ -55,6 +69,11 @@ record ChaincodeProcessSpec(List<String> command, Map<String, String> environmen
     }
     Path logFile = config.dataDir().resolve("chaincode").resolve("logs").resolve(pkg.fileStem() + ".log");
     return new ChaincodeProcessSpec(List.copyOf(command), Map.copyOf(env), logFile);
+  }
+
+  private static String envOr(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
   }
 
   static String javaBinary() {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -73,7 +74,14 @@ class LauncherPackagingTest {
     assertThat(env).containsEntry("CORE_CHAINCODE_ID_NAME", pkg.packageId())
         .containsEntry("CORE_PEER_ADDRESS", "127.0.0.1:7052")
         .containsEntry("CORE_PEER_TLS_ENABLED", "true")
-        .containsEntry("CORE_PEER_LOCALMSPID", "Org1MSP");
+        .containsEntry("CORE_PEER_LOCALMSPID", "Org1MSP")
+        // Without them the shim's contract router logs every transaction at INFO.
+        .containsEntry(
+            "CORE_CHAINCODE_LOGGING_LEVEL",
+            Objects.requireNonNullElse(System.getenv("CORE_CHAINCODE_LOGGING_LEVEL"), "warning"))
+        .containsEntry(
+            "CORE_CHAINCODE_LOGGING_SHIM",
+            Objects.requireNonNullElse(System.getenv("CORE_CHAINCODE_LOGGING_SHIM"), "warning"));
     // *_PATH files hold the base64 of the PEM text; *_FILE files hold the PEM itself.
     byte[] certB64 = Files.readAllBytes(Path.of(env.get("CORE_TLS_CLIENT_CERT_PATH")));
     assertThat(new String(Base64.getDecoder().decode(certB64), StandardCharsets.UTF_8))

@@ -85,8 +85,12 @@ public final class RemoteEndorsers implements AutoCloseable {
 
               @Override
               public void onCompleted() {
-                result.completeExceptionally(
-                    new IllegalStateException("peer " + remote.endpoint() + " sent no response"));
+                // Every successful call ends here after onNext: building the exception (message
+                // and stack trace) only when it can still matter keeps it off the hot path.
+                if (!result.isDone()) {
+                  result.completeExceptionally(
+                      new IllegalStateException("peer " + remote.endpoint() + " sent no response"));
+                }
               }
             });
     return result;

@@ -2,7 +2,9 @@ package org.openbcs.peer.policy;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.hyperledger.fabric.protos.common.MSPPrincipal;
@@ -20,6 +22,7 @@ final class MajorityEndorsementPolicy implements EndorsementPolicy {
 
   private final Set<String> mspIds;
   private final PrincipalMatcher matcher;
+  private final Map<String, MSPPrincipal> peerPrincipals;
 
   MajorityEndorsementPolicy(Set<String> mspIds, PrincipalMatcher matcher) {
     if (mspIds.isEmpty()) {
@@ -27,6 +30,13 @@ final class MajorityEndorsementPolicy implements EndorsementPolicy {
     }
     this.mspIds = Collections.unmodifiableSet(new TreeSet<>(mspIds));
     this.matcher = matcher;
+    // Built once: evaluate() runs at least twice per transaction on the gateway's hot path, and
+    // building each principal serialises an MSPRole.
+    Map<String, MSPPrincipal> principals = new LinkedHashMap<>();
+    for (String mspId : this.mspIds) {
+      principals.put(mspId, Principals.role(mspId, MSPRole.MSPRoleType.PEER));
+    }
+    this.peerPrincipals = Collections.unmodifiableMap(principals);
   }
 
   int required() {
@@ -37,8 +47,9 @@ final class MajorityEndorsementPolicy implements EndorsementPolicy {
   public Verdict evaluate(List<Identity> endorsers) {
     List<String> missing = new ArrayList<>();
     int endorsed = 0;
-    for (String mspId : mspIds) {
-      MSPPrincipal peer = Principals.role(mspId, MSPRole.MSPRoleType.PEER);
+    for (Map.Entry<String, MSPPrincipal> entry : peerPrincipals.entrySet()) {
+      String mspId = entry.getKey();
+      MSPPrincipal peer = entry.getValue();
       if (endorsers.stream().anyMatch(id -> matcher.satisfies(id, peer))) {
         endorsed++;
       } else {
@@ -48,9 +59,12 @@ final class MajorityEndorsementPolicy implements EndorsementPolicy {
     if (endorsed >= required()) {
       return Verdict.accept();
     }
+    // Concatenation, not String.format: the gateway asks "does this peer alone satisfy it?" for
+    // every transaction, so the rejection is the common answer, not an error path.
     return Verdict.reject(
-        "policy %s not satisfied: %d of %d organisations endorsed, %d required; no endorsement from %s",
-        EXPRESSION, endorsed, mspIds.size(), required(), String.join(", ", missing));
+        "policy " + EXPRESSION + " not satisfied: " + endorsed + " of " + mspIds.size()
+            + " organisations endorsed, " + required() + " required; no endorsement from "
+            + String.join(", ", missing));
   }
 
   @Override

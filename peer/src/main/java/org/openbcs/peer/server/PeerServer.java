@@ -98,6 +98,20 @@ public final class PeerServer implements AutoCloseable {
     return start(config, TimeSource.SYSTEM);
   }
 
+  /**
+   * The launcher's defaults plus, for profiling, whitespace-separated options from the environment
+   * variable {@code BCS_CHAINCODE_JVM_OPTS} (a trailing one wins over a default, as the JVM takes
+   * the last occurrence of a flag).
+   */
+  static List<String> chaincodeJvmOptions() {
+    List<String> options = new ArrayList<>(LauncherConfig.DEFAULT_JVM_OPTIONS);
+    String extra = System.getenv("BCS_CHAINCODE_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
+  }
+
   public static PeerServer start(PeerConfig config, TimeSource time) {
     // Everything opened is closed again, newest first, if a later step fails.
     List<AutoCloseable> resources = new ArrayList<>();
@@ -130,7 +144,8 @@ public final class PeerServer implements AutoCloseable {
     LauncherConfig launcherConfig =
         LauncherConfig.plaintext(
                 config.host() + ":" + chaincodeAddress.getPort(), config.mspId(), config.dataDir())
-            .withTls(new ChaincodeTls(tlsCa, tlsCert, tlsKey));
+            .withTls(new ChaincodeTls(tlsCa, tlsCert, tlsKey))
+            .withJvmOptions(chaincodeJvmOptions());
     ChaincodeLauncher launcher = new ChaincodeLauncher(chaincodeSupport, launcherConfig, time);
     resources.add(launcher);
     InstalledChaincodes installed = new InstalledChaincodes(config.dataDir());
