@@ -14,6 +14,7 @@ import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
 import org.openbcs.node.cli.SampleChaincode;
 import org.openbcs.node.network.LocalNetwork;
+import org.openbcs.node.network.MspFiles;
 import org.openbcs.node.network.NetworkLayout;
 import org.openbcs.node.network.NetworkLayout.PeerOrg;
 import org.openbcs.transport.GrpcTransport;
@@ -55,7 +56,7 @@ final class TestNetwork implements AutoCloseable {
   Client client(String mspId, String user) throws Exception {
     PeerOrg org = layout.org(mspId);
     Path msp = layout.userDir(org, user).resolve("msp");
-    return client(mspId, user, Signers.newPrivateKeySigner(Identities.readPrivateKey(Files.readString(single(msp.resolve("keystore"))))));
+    return client(mspId, user, Signers.newPrivateKeySigner(Identities.readPrivateKey(Files.readString(MspFiles.privateKey(msp)))));
   }
 
   Client client(String mspId, String user, Signer signer) throws Exception {
@@ -64,7 +65,7 @@ final class TestNetwork implements AutoCloseable {
     ManagedChannel grpc = GrpcTransport.channel(layout.host(), org.peerPort(), layout.tlsRootsBundle(), null, null);
     Gateway gateway =
         Gateway.newInstance()
-            .identity(new X509Identity(mspId, Identities.readX509Certificate(Files.readString(single(msp.resolve("signcerts"))))))
+            .identity(new X509Identity(mspId, Identities.readX509Certificate(Files.readString(MspFiles.signingCertificate(msp)))))
             .signer(signer)
             .connection(grpc)
             .evaluateOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
@@ -80,12 +81,6 @@ final class TestNetwork implements AutoCloseable {
     public void close() {
       gateway.close();
       grpc.shutdownNow();
-    }
-  }
-
-  static Path single(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(Files::isRegularFile).findFirst().orElseThrow(() -> new IOException("no file in " + dir));
     }
   }
 

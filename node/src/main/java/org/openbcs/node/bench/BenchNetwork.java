@@ -25,6 +25,7 @@ import org.openbcs.crypto.CryptoSuite;
 import org.openbcs.crypto.CryptoSuites;
 import org.openbcs.node.cli.SampleChaincode;
 import org.openbcs.node.network.LocalNetwork;
+import org.openbcs.node.network.MspFiles;
 import org.openbcs.node.network.NetworkLayout;
 import org.openbcs.node.network.NetworkLayout.PeerOrg;
 import org.openbcs.transport.GrpcTransport;
@@ -147,10 +148,10 @@ final class BenchNetwork implements AutoCloseable {
 
   private Connection connect(PeerOrg org, ClientSigner signer) throws Exception {
     Path msp = layout().userDir(org, "User1").resolve("msp");
-    String keyPem = Files.readString(single(msp.resolve("keystore")));
+    String keyPem = Files.readString(MspFiles.privateKey(msp));
     ManagedChannel grpc = GrpcTransport.channel(layout().host(), org.peerPort(), layout().tlsRootsBundle(), null, null);
     Gateway.Builder builder = Gateway.newInstance()
-        .identity(new X509Identity(org.mspId(), Identities.readX509Certificate(Files.readString(single(msp.resolve("signcerts"))))));
+        .identity(new X509Identity(org.mspId(), Identities.readX509Certificate(Files.readString(MspFiles.signingCertificate(msp)))));
     switch (signer) {
       case FABRIC -> builder.signer(Signers.newPrivateKeySigner(Identities.readPrivateKey(keyPem)));
       case SUITE -> {
@@ -168,12 +169,6 @@ final class BenchNetwork implements AutoCloseable {
             .commitStatusOptions(o -> o.withDeadlineAfter(60, TimeUnit.SECONDS))
             .connect();
     return new Connection(gateway, grpc);
-  }
-
-  static Path single(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(Files::isRegularFile).findFirst().orElseThrow(() -> new IOException("no file in " + dir));
-    }
   }
 
   private record Connection(Gateway gateway, ManagedChannel grpc) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
+import org.openbcs.node.network.MspFiles;
 import org.openbcs.node.network.NetworkLayout;
 import org.openbcs.node.network.NetworkLayout.PeerOrg;
 
@@ -101,8 +102,8 @@ public final class CaliperRunner {
       Path msp = layout.userDir(org, "User1").resolve("msp");
       values.put(p + "PEER_ENDPOINT", layout.host() + ":" + org.peerPort());
       values.put(p + "PEER_NAME", org.peerName());
-      values.put(p + "USER_CERT", firstFile(msp.resolve("signcerts")).toString());
-      values.put(p + "USER_KEY", firstFile(msp.resolve("keystore")).toString());
+      values.put(p + "USER_CERT", MspFiles.signingCertificate(msp).toString());
+      values.put(p + "USER_KEY", MspFiles.privateKey(msp).toString());
     }
     Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(template);
     StringBuilder sb = new StringBuilder();
@@ -122,14 +123,6 @@ public final class CaliperRunner {
       throw new IllegalArgumentException("txNumber must be at least 1, got " + txNumber);
     }
     return benchConfig.replaceAll("(?m)^(\\s*txNumber:\\s*)\\d+\\s*$", "$1" + txNumber);
-  }
-
-  private static Path firstFile(Path dir) {
-    try {
-      return BenchNetwork.single(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void requireTool(String tool) {

@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.cert.CertificateException;
-import java.util.stream.Stream;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.identity.Identities;
 import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
+import org.openbcs.node.network.MspFiles;
 import org.openbcs.node.network.NetworkLayout;
 import org.openbcs.node.network.NetworkLayout.PeerOrg;
 import org.openbcs.transport.GrpcTransport;
@@ -43,8 +43,8 @@ final class ClientOptions {
     NetworkLayout layout = NetworkLayout.load(data);
     PeerOrg peerOrg = layout.org(org);
     Path msp = layout.userDir(peerOrg, user).resolve("msp");
-    Path cert = single(msp.resolve("signcerts"));
-    Path key = single(msp.resolve("keystore"));
+    Path cert = MspFiles.signingCertificate(msp);
+    Path key = MspFiles.privateKey(msp);
     ManagedChannel grpc =
         GrpcTransport.channel(layout.host(), peerOrg.peerPort(), layout.tlsRootsBundle(), null, null);
     Gateway gateway =
@@ -54,14 +54,5 @@ final class ClientOptions {
             .connection(grpc)
             .connect();
     return new Connection(gateway, grpc, channel != null ? channel : layout.channelId());
-  }
-
-  private static Path single(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .filter(Files::isRegularFile)
-          .findFirst()
-          .orElseThrow(() -> new IOException("no file in " + dir));
-    }
   }
 }

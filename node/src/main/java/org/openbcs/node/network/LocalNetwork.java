@@ -139,22 +139,13 @@ public final class LocalNetwork {
       // FBFT replicas authenticate each other by signing certificate, in endpoint order (spec §10).
       List<String> certs = new ArrayList<>();
       for (int i = 0; i < layout.ordererPorts().size(); i++) {
-        certs.add(signingCertificate(layout.ordererDir(i)).toString());
+        certs.add(MspFiles.signingCertificate(layout.ordererDir(i).resolve("msp")).toString());
       }
       args.addAll(List.of(
           "--consensus-opt", "fbft.peer-certs=" + String.join(",", certs),
           "--consensus-opt", "fbft.endpoint=" + layout.ordererEndpoints().get(index)));
     }
     return args;
-  }
-
-  private static Path signingCertificate(Path nodeDir) {
-    try (var files = Files.list(nodeDir.resolve("msp").resolve("signcerts"))) {
-      return files.filter(Files::isRegularFile).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no signing certificate in " + nodeDir.resolve("msp/signcerts")));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private List<String> peerArgs(PeerOrg org) {
