@@ -66,7 +66,16 @@ class CrashRestartTest {
         Contract basic1 = org1.gateway().getNetwork(net.layout.channelId()).getContract("basic");
         Contract basic2 = org2.gateway().getNetwork(net.layout.channelId()).getContract("basic");
         // Clients reconnect and new transactions commit after the restart.
-        basic1.submitTransaction("CreateAsset", "after-restart", "red", "1", "Jo", "1");
+        var afterRestart =
+            basic1.newProposal("CreateAsset").addArguments("after-restart", "red", "1", "Jo", "1").build().endorse().submitAsync();
+        var status = afterRestart.getStatus();
+        assertThat(status.getCode()).isEqualTo(TxValidationCode.VALID);
+        // The commit status comes from Org1's peer; Org2's peer commits the same block on its own
+        // schedule (it may still be catching up from the orderer), so wait for its block event.
+        try (var blocks = org2.gateway().getNetwork(net.layout.channelId())
+            .newBlockEventsRequest().startBlock(status.getBlockNumber()).build().getEvents()) {
+          assertThat(blocks.next().getHeader().getNumber()).isEqualTo(status.getBlockNumber());
+        }
         basic2.evaluateTransaction("ReadAsset", "after-restart");
         for (String id : acknowledged) {
           assertThat(new String(basic1.evaluateTransaction("ReadAsset", id), StandardCharsets.UTF_8)).contains(id);
