@@ -16,4 +16,11 @@ public interface SignatureVerifier {
 
   /** Results in request order. Runs the requests in parallel across the verifier's threads. */
   boolean[] verifyAll(List<Request> requests);
+
+  /**
+   * Records a triple as valid without checking it. Only for signatures this node has just made
+   * with its own key (its endorsements): checking them again at commit would verify, at full
+   * price, a fact the node already knows. Verifiers without a cache ignore it.
+   */
+  default void remember(Request ownSignature) {}
 }

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The peer's end of one chaincode's shim stream, whichever side dialled. Runs the handshake
  * (REGISTER, then REGISTERED and READY), carries many interleaved transactions keyed by channel id
- * and tx id, and hands each chaincode request to the request handler off the gRPC thread (a
- * request such as INVOKE_CHAINCODE waits for another transaction). Outgoing messages go through
- * one lock because a gRPC stream observer is not thread-safe.
+ * and tx id. Ledger requests are answered on the gRPC thread; INVOKE_CHAINCODE, which waits for
+ * another transaction, goes to the request executor. Outgoing messages go through one lock because
+ * a gRPC stream observer is not thread-safe.
  */
 final class ChaincodeStream implements StreamObserver<ChaincodeMessage> {
   private static final Logger log = LoggerFactory.getLogger(ChaincodeStream.class);
@@ -154,6 +154,13 @@ final class ChaincodeStream implements StreamObserver<ChaincodeMessage> {
                       + " (finished or timed out)"));
           return;
         }
+        if (msg.getType() != ChaincodeMessage.Type.INVOKE_CHAINCODE) {
+          // Ledger requests are short reads/writes of the simulator: answering on the transport
+          // thread saves two thread hops per message, and the reply is flushed with the read batch.
+          send(requests.handle(ctx, msg));
+          return;
+        }
+        // INVOKE_CHAINCODE waits for another transaction, so it must not hold the transport thread.
         // Bounded without a queue limit of its own: the shim has at most one request outstanding
         // per transaction, and transactions per stream are capped by MAX_TXS_PER_STREAM.
         try {

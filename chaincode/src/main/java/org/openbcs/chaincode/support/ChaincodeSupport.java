@@ -104,7 +104,12 @@ public final class ChaincodeSupport implements ChaincodeRuntime, AutoCloseable {
           "the chaincode listener's TLS needs trusted roots to verify chaincode client certificates");
     }
     Server server =
-        GrpcTransport.serverBuilder(host, port, tls, true).addService(service()).build();
+        GrpcTransport.serverBuilder(host, port, tls, true)
+            // Stream callbacks never block (ChaincodeStream answers ledger requests inline and
+            // hands INVOKE_CHAINCODE to its own executor), so they run on the transport thread.
+            .directExecutor()
+            .addService(service())
+            .build();
     try {
       server.start();
     } catch (IOException e) {

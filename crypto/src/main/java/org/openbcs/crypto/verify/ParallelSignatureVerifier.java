@@ -104,6 +104,18 @@ public final class ParallelSignatureVerifier implements SignatureVerifier, AutoC
   }
 
   @Override
+  public void remember(Request ownSignature) {
+    if (verified != null
+        && ownSignature.key() != null
+        && ownSignature.message() != null
+        && ownSignature.signature() != null) {
+      verified.put(
+          TripleDigest.of(ownSignature.key(), ownSignature.message(), ownSignature.signature()),
+          Boolean.TRUE);
+    }
+  }
+
+  @Override
   public boolean[] verifyAll(List<Request> requests) {
     int n = requests.size();
     boolean[] results = new boolean[n];

@@ -60,6 +60,17 @@ class ParallelSignatureVerifierTest {
   }
 
   @Test
+  void ownSignatureRememberedIsAHitWithoutVerifying() {
+    Request own = signed(alice, alice, "my endorsement");
+    verifier.remember(own);
+    assertThat(verifier.verify(own)).isTrue();
+    assertThat(verifier.stats()).isEqualTo(new ParallelSignatureVerifier.Stats(1, 0, 1));
+    // Remembering one triple says nothing about another signature over the same message.
+    Request other = signed(bob, alice, "my endorsement");
+    assertThat(verifier.verify(other)).isFalse();
+  }
+
+  @Test
   void wrongSignaturesAreFalseAndNotRemembered() {
     Request forged = signed(bob, alice, "transfer");
     Request otherMessage =

@@ -8,6 +8,7 @@ import org.hyperledger.fabric.protos.peer.Endorsement;
 import org.hyperledger.fabric.protos.peer.ProposalResponse;
 import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
 import org.openbcs.crypto.CryptoSuite;
+import org.openbcs.crypto.SignatureVerifier;
 import org.openbcs.identity.SigningIdentity;
 
 /** Fabric's proposal-response construction (protoutil.CreateProposalResponse and friends). */
@@ -73,11 +74,22 @@ public final class ProposalResponses {
           .build();
     }
     ByteString prp = payload(proposal, simulation).toByteString();
+    Endorsement endorsement = endorse(signer, prp);
+    // The committer checks every endorsement of the block, this peer's own included; this one is
+    // valid by construction, so the channel's verifier learns it now instead of verifying it then.
+    proposal
+        .channel()
+        .verifier()
+        .remember(
+            new SignatureVerifier.Request(
+                proposal.channel().msps().deserialize(signer.serialized()).publicKey(),
+                prp.concat(endorsement.getEndorser()).toByteArray(),
+                endorsement.getSignature().toByteArray()));
     return ProposalResponse.newBuilder()
         .setVersion(PROPOSAL_RESPONSE_VERSION)
         .setResponse(simulation.response())
         .setPayload(prp)
-        .setEndorsement(endorse(signer, prp))
+        .setEndorsement(endorsement)
         .build();
   }
 

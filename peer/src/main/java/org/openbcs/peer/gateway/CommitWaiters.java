@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.openbcs.ledger.CommitResult;
 import org.openbcs.ledger.PeerLedger;
 import org.openbcs.ledger.TxRecord;
@@ -123,12 +124,16 @@ public final class CommitWaiters implements AutoCloseable {
       if (futures == null) {
         continue;
       }
-      // A duplicate later in the chain never replaces the first commit of a tx id.
-      Optional<TxRecord> first = ledger.transaction(tx.txId());
-      TxStatus status =
-          first
-              .map(r -> new TxStatus(r.validationCode(), r.blockNum()))
-              .orElse(new TxStatus(codes[tx.index()] & 0xff, result.blockNum()));
+      int code = codes[tx.index()] & 0xff;
+      TxStatus status = new TxStatus(code, result.blockNum());
+      if (code == TxValidationCode.DUPLICATE_TXID_VALUE) {
+        // A duplicate later in the chain never replaces the first commit of a tx id. Only then is
+        // the index consulted: looking every tx up would read this block back once per waiter.
+        Optional<TxRecord> first = ledger.transaction(tx.txId());
+        if (first.isPresent()) {
+          status = new TxStatus(first.get().validationCode(), first.get().blockNum());
+        }
+      }
       for (CompletableFuture<TxStatus> f : List.copyOf(futures)) {
         f.complete(status);
       }

@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
@@ -30,6 +33,7 @@ import org.hyperledger.fabric.protos.gateway.SubmitRequest;
 import org.hyperledger.fabric.protos.gateway.SubmitResponse;
 import org.hyperledger.fabric.protos.orderer.BroadcastResponse;
 import org.hyperledger.fabric.protos.orderer.SeekPosition;
+import org.hyperledger.fabric.protos.peer.ProposalResponse;
 import org.openbcs.crypto.SignatureVerifier;
 import org.openbcs.identity.Identity;
 import org.openbcs.identity.IdentityException;
@@ -54,6 +58,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
   private final EndorsementCollector collector;
   private final OrdererClient orderers;
   private final CommitWaiters commits;
+  private final RemoteEndorsers remotes;
+  private final Duration remoteTimeout;
   private final ChaincodeEventsStreamer events = new ChaincodeEventsStreamer();
 
   /**
@@ -74,12 +80,20 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
     this.collector = new EndorsementCollector(endorser, localAddress, remotes, endorsementTimeout);
     this.orderers = orderers;
     this.commits = commits;
+    this.remotes = remotes;
+    this.remoteTimeout = endorsementTimeout;
   }
 
   @Override
   public void evaluate(EvaluateRequest request, StreamObserver<EvaluateResponse> out) {
     try {
       ValidatedProposal proposal = validate(request.getProposedTransaction(), request.getChannelId(), request.getTransactionId());
+      List<String> targets = request.getTargetOrganizationsList();
+      if (!targets.isEmpty() && !targets.contains(endorser.mspId())) {
+        out.onNext(EvaluateResponse.newBuilder().setResult(evaluateRemotely(proposal, targets)).build());
+        out.onCompleted();
+        return;
+      }
       Simulation simulation = endorser.simulate(proposal);
       if (simulation.failed()) {
         String message =
@@ -94,6 +108,42 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
     } catch (RuntimeException e) {
       out.onError(toStatus(e));
     }
+  }
+
+  /**
+   * Evaluate on a peer of the first target organisation this gateway knows (the client asked for
+   * organisations other than this peer's). Its ProcessProposal response is the result.
+   */
+  private org.hyperledger.fabric.protos.peer.Response evaluateRemotely(
+      ValidatedProposal proposal, List<String> targets) {
+    String org = targets.stream().filter(remotes::knows).findFirst().orElse(null);
+    if (org == null) {
+      String message =
+          "no peers available to evaluate chaincode " + proposal.chaincodeName() + " in channel "
+              + proposal.channelId() + " for organizations " + targets;
+      throw GatewayErrors.error(Status.Code.UNAVAILABLE, message, List.of(GatewayErrors.detail("", "", message)));
+    }
+    String address = remotes.address(org);
+    ProposalResponse response;
+    try {
+      response = remotes.endorse(org, proposal.signed(), remoteTimeout)
+          .get(remoteTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw GatewayErrors.error(Status.Code.CANCELLED, "interrupted while evaluating at " + org);
+    } catch (ExecutionException | TimeoutException e) {
+      String message = e instanceof TimeoutException
+          ? "evaluation timed out"
+          : Status.fromThrowable(e.getCause()).toString();
+      throw GatewayErrors.error(Status.Code.UNAVAILABLE, "failed to evaluate transaction at " + org + ": " + message,
+          List.of(GatewayErrors.detail(address, org, message)));
+    }
+    if (response.getResponse().getStatus() >= 400) {
+      String message =
+          "chaincode response " + response.getResponse().getStatus() + ", " + response.getResponse().getMessage();
+      throw GatewayErrors.error(Status.Code.UNKNOWN, message, List.of(GatewayErrors.detail(address, org, message)));
+    }
+    return response.getResponse();
   }
 
   @Override

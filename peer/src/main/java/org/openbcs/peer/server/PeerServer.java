@@ -202,11 +202,13 @@ public final class PeerServer implements AutoCloseable {
         new ChaincodeExecutor(byName, chaincodeSupport, activator, CHAINCODE_EXECUTE_TIMEOUT);
     Endorser endorser = new Endorser(new ProposalValidator(channels::get), executor, signer);
 
+    // Node-to-node connections present this peer's TLS certificate, so a server that asks for
+    // client certificates (the orderers do) authenticates the peer, as the block puller already does.
     RemoteEndorsers remotes =
-        new RemoteEndorsers(config.remotePeers(), config.remotePeersTlsRoots(), null, null);
+        new RemoteEndorsers(config.remotePeers(), config.remotePeersTlsRoots(), tlsCert, tlsKey);
     resources.add(remotes);
     OrdererClient orderers =
-        new OrdererClient(config.ordererEndpoints(), config.ordererTlsRoots(), null, null);
+        new OrdererClient(config.ordererEndpoints(), config.ordererTlsRoots(), tlsCert, tlsKey);
     resources.add(orderers);
     DeliverService deliver = new DeliverService(channels::get, time);
     resources.add(deliver);

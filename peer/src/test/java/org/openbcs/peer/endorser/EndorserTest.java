@@ -17,6 +17,7 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
 import org.hyperledger.fabric.protos.peer.lifecycle.CommitChaincodeDefinitionArgs;
 import org.openbcs.chaincode.ChaincodeException;
 import org.openbcs.crypto.SignatureVerifier;
+import org.openbcs.crypto.verify.ParallelSignatureVerifier;
 import org.openbcs.peer.lifecycle.ChaincodeActivator;
 import org.openbcs.peer.lifecycle.LifecycleChaincode;
 import org.openbcs.peer.qscc.QueryChaincode;
@@ -63,13 +64,17 @@ class EndorserTest {
     assertThat(response.getResponse().getStatus()).isEqualTo(200);
     assertThat(response.getVersion()).isEqualTo(1);
     assertThat(response.getEndorsement().getEndorser()).isEqualTo(ByteString.copyFrom(org.peer.serialized()));
-    boolean signatureOk =
-        org.channel.verifier().verify(
-            new SignatureVerifier.Request(
-                org.peer.certificate().getPublicKey(),
-                response.getPayload().concat(response.getEndorsement().getEndorser()).toByteArray(),
-                response.getEndorsement().getSignature().toByteArray()));
-    assertThat(signatureOk).isTrue();
+    SignatureVerifier.Request endorsement =
+        new SignatureVerifier.Request(
+            org.peer.certificate().getPublicKey(),
+            response.getPayload().concat(response.getEndorsement().getEndorser()).toByteArray(),
+            response.getEndorsement().getSignature().toByteArray());
+    assertThat(org.suite.verify(endorsement.key(), endorsement.message(), endorsement.signature())).isTrue();
+    // The peer's own endorsement is known valid: the committer's check of it is a cache hit.
+    ParallelSignatureVerifier verifier = (ParallelSignatureVerifier) org.channel.verifier();
+    long hits = verifier.cacheHits();
+    assertThat(verifier.verify(endorsement)).isTrue();
+    assertThat(verifier.cacheHits()).isEqualTo(hits + 1);
 
     ProposalResponsePayload prp = ProposalResponsePayload.parseFrom(response.getPayload());
     ValidatedProposal validated = endorser.validate(sp);

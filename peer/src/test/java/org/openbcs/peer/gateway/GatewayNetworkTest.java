@@ -112,6 +112,29 @@ class GatewayNetworkTest {
 
   @Test
   @Order(2)
+  void evaluateWithTargetOrganizationsRunsOnThatOrganisationsPeer() throws Exception {
+    String asset =
+        new String(
+            basic.newProposal("ReadAsset").addArguments("asset1").setEndorsingOrganizations("Org2MSP").build().evaluate(),
+            StandardCharsets.UTF_8);
+    assertThat(asset).contains("asset1");
+    // The failure's detail names where it ran: Org2's peer, not this gateway (Org1's).
+    assertThatThrownBy(
+            () -> basic.newProposal("ReadAsset").addArguments("no-such-asset").setEndorsingOrganizations("Org2MSP").build().evaluate())
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> assertThat(e.getDetails()).singleElement().satisfies(d -> {
+              assertThat(d.getMspId()).isEqualTo("Org2MSP");
+              assertThat(d.getMessage()).contains("no-such-asset");
+            }));
+    assertThatThrownBy(
+            () -> basic.newProposal("ReadAsset").addArguments("asset1").setEndorsingOrganizations("Org9MSP").build().evaluate())
+        .isInstanceOf(GatewayException.class)
+        .hasMessageContaining("no peers available to evaluate chaincode basic");
+  }
+
+  @Test
+  @Order(3)
   void chaincodeEventsArriveAndChainInfoMatchesTheLedger() throws Exception {
     long start = network.peer("Org1MSP").channel(TwoOrgNetwork.CHANNEL).ledger().blocks().height();
     basic.submitTransaction("CreateAsset", "asset2", "red", "3", "Ann", "100");
@@ -166,7 +189,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void concurrentTransfersOfOneAssetGiveExactlyOneMvccConflict() throws Exception {
     basic.submitTransaction("CreateAsset", "asset3", "green", "1", "Carl", "10");
     Transaction first = basic.newProposal("TransferAsset").addArguments("asset3", "Dana").build().endorse();
@@ -182,7 +205,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void endorsementByOneOrgOnlyFailsTheAndPolicyAtCommit() throws Exception {
     channel.getContract("_lifecycle").submitTransaction(
         "DeployChaincode", "basic", "1.0", "2", "AND('Org1MSP.peer','Org2MSP.peer')");
@@ -203,7 +226,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aSignatureThatDoesNotVerifyIsRejectedWithAClearMessage() throws Exception {
     try (Gateway forger = network.gateway("Org1MSP", digest -> new byte[] {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01}).connect()) {
       Contract contract = forger.getNetwork(TwoOrgNetwork.CHANNEL).getContract("basic");
@@ -215,7 +238,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void unknownChaincodeIsNamedInTheError() {
     Contract missing = channel.getContract("nosuchcc");
     assertThatThrownBy(() -> missing.evaluateTransaction("Anything"))
@@ -226,7 +249,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aReplayedTransactionIsRefused() throws Exception {
     Transaction tx = basic.newProposal("CreateAsset").addArguments("asset6", "pink", "1", "Hal", "1").build().endorse();
     SubmittedTransaction submitted = tx.submitAsync();
@@ -238,7 +261,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void garbageRequestBytesAreInvalidArgumentAndThePeerKeepsServing() throws Exception {
     ManagedChannel raw = network.clientChannel("Org2MSP");
     byte[] garbage = {(byte) 0xff, (byte) 0xff, 0x01, 0x7f, 0x13};
@@ -251,7 +274,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void theDeployCommandInstallsAndCommitsADefinition() throws Exception {
     Path tlsCa = network.peerDir("Org1MSP").resolve("tls").resolve("ca.crt");
     int exit =
@@ -275,7 +298,7 @@ class GatewayNetworkTest {
 
   /** Not a benchmark (the machine is shared): a concurrency check that also logs a rate. */
   @Test
-  @Order(10)
+  @Order(11)
   void concurrentSubmissionsAllCommitValid() throws Exception {
     int count = 40;
     java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
@@ -299,7 +322,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void blockEventsAreServedByTheSamePortWithValidationCodes() throws Exception {
     try (CloseableIterator<org.hyperledger.fabric.protos.common.Block> blocks =
             channel.newBlockEventsRequest().startBlock(0).build().getEvents();
@@ -314,7 +337,7 @@ class GatewayNetworkTest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   @Timeout(value = 420, unit = TimeUnit.SECONDS)
   void aRestartedPeerKeepsItsLedgerRelaunchesItsChaincodeAndEndorsesAgain() throws Exception {
     long heightBefore = network.peer("Org2MSP").channel(TwoOrgNetwork.CHANNEL).ledger().blocks().height();

@@ -160,7 +160,11 @@ class BlockPullerTest {
     puller = startPuller(orderer.port());
     broadcast(orderer.port(), transactions("a", 3));
 
-    await("three writes committed", () -> channel.ledger().getState("basic", "a2").isPresent());
+    // The committer counts a block once the ledger returns; its state is visible a moment earlier.
+    await(
+        "three writes committed and counted",
+        () -> channel.ledger().getState("basic", "a2").isPresent()
+            && committer.counters().count(org.hyperledger.fabric.protos.peer.TxValidationCode.VALID) == 4);
     assertThat(channel.ledger().getState("basic", "a0")).isPresent();
     assertThat(channel.ledger().blocks().height()).isEqualTo(orderer.height(TestNetwork.CHANNEL));
     Block b1 = channel.ledger().blocks().blockByNumber(1).orElseThrow();
