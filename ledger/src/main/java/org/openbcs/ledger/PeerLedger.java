@@ -2,6 +2,7 @@ package org.openbcs.ledger;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Block;
 
@@ -42,6 +43,21 @@ public interface PeerLedger extends AutoCloseable {
    * @throws LedgerException if the block does not follow the chain or is malformed
    */
   CommitResult commit(Block block, byte[] preValidationCodes);
+
+  /**
+   * As {@link #commit}, pipelined: validates {@code block} (chain, MVCC, duplicates) on the calling
+   * thread and returns once the block is accepted; the block file write + fsync and the state batch
+   * follow in the background, overlapping the validation of the next block. The future completes
+   * once the block is durable and its state written (listeners have run by then), in block order.
+   * Blocks that do not follow or are malformed fail the call itself; a later storage failure fails
+   * the future and every later commit until the ledger is reopened. Same single-caller contract as
+   * {@link #commit}; the two may be mixed (commit waits for the blocks already in the pipeline).
+   *
+   * <p>The default implementation commits synchronously.
+   */
+  default CompletableFuture<CommitResult> commitAsync(Block block, byte[] preValidationCodes) {
+    return CompletableFuture.completedFuture(commit(block, preValidationCodes));
+  }
 
   /** Called after each commit, on the committing thread; keep it short. */
   void addCommitListener(Consumer<CommitResult> listener);

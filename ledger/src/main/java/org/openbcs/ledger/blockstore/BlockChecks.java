@@ -22,6 +22,15 @@ public final class BlockChecks {
    * @throws LedgerException naming the block and the first rule it breaks
    */
   public static byte[] checkFollows(CryptoSuite suite, Block block, long expectedNumber, byte[] tipHash) {
+    return checkFollows(suite, block, expectedNumber, tipHash, null);
+  }
+
+  /**
+   * As {@link #checkFollows(CryptoSuite, Block, long, byte[])} with the data hash of {@code block}'s data
+   * already computed by the caller (e.g. on another thread while it parsed the envelopes), or null.
+   */
+  public static byte[] checkFollows(CryptoSuite suite, Block block, long expectedNumber, byte[] tipHash,
+      byte[] computedDataHash) {
     if (!block.hasHeader()) {
       throw new LedgerException("block at height " + expectedNumber + ": missing header");
     }
@@ -36,13 +45,22 @@ public final class BlockChecks {
           "block " + number + ": previous_hash mismatch (stored " + abbrev(prev) + ", header hash of block "
               + (number - 1) + " is " + abbrev(tipHash) + ")");
     }
-    byte[] computed = BlockHashing.dataHash(suite, block.getData());
+    byte[] computed = computedDataHash != null ? computedDataHash : BlockHashing.dataHash(suite, block.getData());
     byte[] stored = block.getHeader().getDataHash().toByteArray();
     if (!Arrays.equals(stored, computed)) {
       throw new LedgerException(
           "block " + number + ": data_hash mismatch (stored " + abbrev(stored) + ", computed " + abbrev(computed) + ")");
     }
     return BlockHashing.headerHash(suite, block.getHeader());
+  }
+
+  /** Rejects a block whose serialized form exceeds {@link SegmentRecord#MAX_BLOCK_BYTES}. */
+  public static void checkSize(Block block) {
+    int size = block.getSerializedSize();
+    if (size > SegmentRecord.MAX_BLOCK_BYTES) {
+      throw new LedgerException("block " + block.getHeader().getNumber() + ": serialized size " + size
+          + " bytes exceeds the limit of " + SegmentRecord.MAX_BLOCK_BYTES + " bytes");
+    }
   }
 
   /** The block with at least five metadata slots, padding with empty ones. */

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.openbcs.ledger.LedgerException;
 import org.openbcs.ledger.rocks.BatchEncoder;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -36,21 +38,28 @@ public final class BlockIndex implements AutoCloseable {
   }
 
   private final Options options;
+  private final BloomFilter bloom;
   private final WriteOptions writeOptions;
   private final RocksDB db;
 
-  private BlockIndex(Options options, RocksDB db) {
+  private BlockIndex(Options options, BloomFilter bloom, RocksDB db) {
     this.options = options;
+    this.bloom = bloom;
     this.db = db;
     this.writeOptions = new WriteOptions().setSync(false);
   }
 
   public static BlockIndex open(Path dir) {
-    Options options = new Options().setCreateIfMissing(true).setMaxBackgroundJobs(2);
+    // Every commit looks up all of its tx ids, which are almost always absent: a bloom filter answers
+    // most of those without reading an SST block.
+    BloomFilter bloom = new BloomFilter(10);
+    Options options = new Options().setCreateIfMissing(true).setMaxBackgroundJobs(2)
+        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom));
     try {
-      return new BlockIndex(options, RocksDB.open(options, dir.toString()));
+      return new BlockIndex(options, bloom, RocksDB.open(options, dir.toString()));
     } catch (RocksDBException e) {
       options.close();
+      bloom.close();
       throw new LedgerException("cannot open block index " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -191,5 +200,6 @@ public final class BlockIndex implements AutoCloseable {
     db.close();
     writeOptions.close();
     options.close();
+    bloom.close();
   }
 }

@@ -201,6 +201,32 @@ public final class FileBlockStore implements BlockStore {
     append(block, newTxIds, false);
   }
 
+  /**
+   * Appends a block whose chain and data hash the caller checked with {@link BlockChecks#checkFollows}
+   * (the peer ledger does it before MVCC, off this path): number and previous hash are re-checked
+   * against this store's tip and the header hash recomputed, but the 1 MB data hash is not hashed a
+   * second time. {@code newTxIds} as in {@link #appendWithNewTxIds}.
+   */
+  public void appendChecked(Block block, List<String> newTxIds, byte[] headerHash) {
+    ensureOpen();
+    Block full = BlockChecks.withFullMetadata(block);
+    Tip t = tip;
+    long number = full.getHeader().getNumber();
+    checkShape(full, number, newTxIds);
+    if (number != t.height()) {
+      throw new LedgerException("block " + number + ": expected block number " + t.height() + " (the store's height)");
+    }
+    byte[] prev = full.getHeader().getPreviousHash().toByteArray();
+    if (!Arrays.equals(prev, t.hash())) {
+      throw new LedgerException("block " + number + ": previous_hash mismatch (stored " + BlockChecks.abbrev(prev)
+          + ", header hash of block " + (number - 1) + " is " + BlockChecks.abbrev(t.hash()) + ")");
+    }
+    byte[] hash = BlockHashing.headerHash(suite, full.getHeader());
+    Invariants.check(Arrays.equals(hash, headerHash), "block %d: header hash differs from the one its checks computed",
+        number);
+    write(full, number, hash, newTxIds, false);
+  }
+
   /** Which of {@code txIds} some stored block already holds. */
   public java.util.Set<String> indexedTxIds(List<String> txIds) {
     ensureOpen();
@@ -212,20 +238,24 @@ public final class FileBlockStore implements BlockStore {
     Block full = BlockChecks.withFullMetadata(block);
     Tip t = tip;
     long number = full.getHeader().getNumber();
-    int size = full.getSerializedSize();
-    if (size > SegmentRecord.MAX_BLOCK_BYTES) {
-      throw new LedgerException("block " + number + ": serialized size " + size
-          + " bytes exceeds the limit of " + SegmentRecord.MAX_BLOCK_BYTES + " bytes");
-    }
+    checkShape(full, number, txIds);
+    byte[] hash = BlockChecks.checkFollows(suite, full, t.height(), t.hash());
+    write(full, number, hash, txIds, checkExisting);
+  }
+
+  /** Size limit and one tx id per envelope. */
+  private static void checkShape(Block full, long number, List<String> txIds) {
+    BlockChecks.checkSize(full);
     if (txIds.size() != full.getData().getDataCount()) {
       throw new LedgerException("block " + number + ": " + txIds.size() + " tx ids for "
           + full.getData().getDataCount() + " envelopes");
     }
-    byte[] hash = BlockChecks.checkFollows(suite, full, t.height(), t.hash());
+  }
+
+  private void write(Block full, long number, byte[] hash, List<String> txIds, boolean checkExisting) {
     byte[] bytes = full.toByteArray();
     RecordLocation loc = files.append(number, bytes);
-    byte[] reread = files.read(loc, number);
-    Invariants.check(Arrays.equals(reread, bytes), "block %d re-read from %s differs from the bytes written",
+    Invariants.check(files.readsBackAs(loc, number, bytes), "block %d re-read from %s differs from the bytes written",
         number, loc);
     index.put(new IndexedBlock(number, loc, hash), txIds, checkExisting);
     heightLock.lock();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,9 @@ public final class SegmentFiles implements AutoCloseable {
   private final long rollBytes;
   private final Map<Integer, FileChannel> readers = new ConcurrentHashMap<>();
   private int lastSegment;
+  /** Read-back buffer of the appending thread; one typical block's worth is kept between appends. */
+  private ByteBuffer verifyBuffer = ByteBuffer.allocate(0);
+  private static final int KEEP_VERIFY_BUFFER_BYTES = 8 << 20;
   private FileChannel writer;
   private long writerSize;
 
@@ -186,6 +190,45 @@ public final class SegmentFiles implements AutoCloseable {
       case ScanStep.EndOfSegment end ->
           throw new LedgerException("block " + expectedNumber + ": no record at " + describe(location) + " (end of file)");
     };
+  }
+
+  /**
+   * Re-reads the record just appended at {@code location} and checks it is exactly the frame of
+   * {@code payload}: magic, length, block number, a checksum recomputed over the bytes read, and the
+   * bytes themselves. Called by the appending thread only; reuses one buffer instead of allocating a
+   * block-sized array per append.
+   */
+  public boolean readsBackAs(RecordLocation location, long blockNumber, byte[] payload) {
+    int total = SegmentRecord.HEADER_BYTES + payload.length;
+    try {
+      if (verifyBuffer.capacity() < total) {
+        verifyBuffer = ByteBuffer.allocate(total);
+      }
+      ByteBuffer buf = verifyBuffer;
+      buf.clear().limit(total);
+      FileChannel ch = reader(location.segment());
+      if (ch.size() < location.offset() + total) {
+        return false;
+      }
+      readFully(ch, buf, location.offset());
+      buf.flip();
+      int magic = buf.getInt();
+      int length = buf.getInt();
+      long number = buf.getLong();
+      int crc = buf.getInt();
+      byte[] a = buf.array();
+      return magic == SegmentRecord.MAGIC
+          && length == payload.length
+          && number == blockNumber
+          && crc == SegmentRecord.checksum(length, number, a, SegmentRecord.HEADER_BYTES, length)
+          && Arrays.equals(a, SegmentRecord.HEADER_BYTES, total, payload, 0, payload.length);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot re-read block " + blockNumber + " at " + describe(location), e);
+    } finally {
+      if (verifyBuffer.capacity() > KEEP_VERIFY_BUFFER_BYTES) {
+        verifyBuffer = ByteBuffer.allocate(0);
+      }
+    }
   }
 
   /** Reads whatever is at {@code offset} of {@code segment} without trusting any index. */

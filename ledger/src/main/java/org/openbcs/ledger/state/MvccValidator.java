@@ -33,6 +33,14 @@ public final class MvccValidator {
    * committed state does not change while a block is validated, and one JNI call replaces a thousand.
    */
   public Map<StateKey, Version> prefetch(List<ParsedTx> txs) {
+    return prefetch(txs, null);
+  }
+
+  /**
+   * As {@link #prefetch(List)}, with the latest writes of {@code pendingBlock} (the previous block, accepted
+   * but possibly not yet written to RocksDB) taking precedence over what RocksDB holds; null if none.
+   */
+  public Map<StateKey, Version> prefetch(List<ParsedTx> txs, BlockUpdates pendingBlock) {
     Map<StateKey, Version> versions = new HashMap<>();
     List<byte[]> keys = new ArrayList<>();
     for (ParsedTx tx : txs) {
@@ -49,7 +57,10 @@ public final class MvccValidator {
     }
     List<byte[]> stored = db.multiGetState(keys);
     for (int i = 0; i < keys.size(); i++) {
-      if (stored.get(i) != null) {
+      BlockUpdates.StateWrite pendingWrite = pendingBlock == null ? null : pendingBlock.get(keys.get(i));
+      if (pendingWrite != null) {
+        versions.put(new StateKey(keys.get(i)), pendingWrite.isDelete() ? ABSENT : pendingWrite.version());
+      } else if (stored.get(i) != null) {
         versions.put(new StateKey(keys.get(i)), StateCodec.decodeVersion(stored.get(i)));
       }
     }

@@ -3,6 +3,7 @@ package org.openbcs.ledger.state;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -53,32 +56,55 @@ import org.slf4j.LoggerFactory;
 public final class RocksPeerLedger implements PeerLedger {
   private static final Logger log = LoggerFactory.getLogger(RocksPeerLedger.class);
 
-  /** Commit has at most one helper task in flight; the bound only guards against misuse. */
-  private static final int HELPER_QUEUE_BOUND = 2;
+  /** The parser gets two tasks per block and the writer one; the bounds only guard against misuse. */
+  private static final int PARSER_QUEUE_BOUND = 4;
+
+  private static final int WRITER_QUEUE_BOUND = 4;
 
   private final String channelId;
   private final CryptoSuite suite;
-  private final ExecutorService helper;
+  private final ExecutorService parser;
+  private final ExecutorService writer;
   private final FileBlockStore blocks;
   private final StateDb state;
   private final MvccValidator mvcc;
   private final List<Consumer<CommitResult>> listeners = new CopyOnWriteArrayList<>();
   /** Set when a block reached the store but its state did not: state is stale until a reopen replays it. */
   private volatile String failure;
+  /** Accepted blocks whose write may not be done, oldest first; only the committing thread touches it. */
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  /**
+   * Blocks below this have their block, index and state written: what readers may call committed.
+   * The block index learns a block's tx ids before its state lands, so tx lookups check this.
+   */
+  private volatile long committedHeight;
+  /** Height and tip hash including accepted blocks still in the writer; committing thread only. */
+  private long acceptedHeight;
+  private byte[] acceptedHash;
 
   private RocksPeerLedger(String channelId, CryptoSuite suite, FileBlockStore blocks, StateDb state) {
     this.channelId = channelId;
     this.suite = suite;
-    // One helper thread per channel ledger; commit waits for each task it hands over.
-    this.helper = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(HELPER_QUEUE_BOUND), r -> {
-          Thread t = new Thread(r, "ledger-commit-helper-" + channelId);
-          t.setDaemon(true);
-          return t;
-        });
+    // Per channel: one thread parses half of each block and hashes its data while the committing
+    // thread parses the rest; one thread writes blocks and their state batches, strictly in order.
+    this.parser = singleThread("ledger-commit-parser-" + channelId, PARSER_QUEUE_BOUND);
+    this.writer = singleThread("ledger-commit-writer-" + channelId, WRITER_QUEUE_BOUND);
     this.blocks = blocks;
+    BlockchainInfo info = blocks.info();
+    this.acceptedHeight = info.height();
+    this.acceptedHash = info.currentBlockHash();
+    // open() replays any state gap before the ledger is handed out, so every stored block counts.
+    this.committedHeight = info.height();
     this.state = state;
     this.mvcc = new MvccValidator(state);
+  }
+
+  private static ExecutorService singleThread(String name, int queueBound) {
+    return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueBound), r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Opens the ledger in {@code dir} (the channel's own directory), recovering and replaying as needed. */
@@ -103,7 +129,8 @@ public final class RocksPeerLedger implements PeerLedger {
       try {
         ledger.replayLaggingState();
       } catch (RuntimeException | Error e) {
-        ledger.helper.shutdown();
+        ledger.parser.shutdown();
+        ledger.writer.shutdown();
         throw e;
       }
       return ledger;
@@ -181,6 +208,10 @@ public final class RocksPeerLedger implements PeerLedger {
     }
     long n = loc.get().blockNum();
     int i = loc.get().txIndex();
+    if (n >= committedHeight) {
+      // Indexed, but the block's state is still being written: not committed yet for readers.
+      return Optional.empty();
+    }
     Block block = blocks.blockByNumber(n).orElseThrow(() ->
         new LedgerException("block " + n + ": indexed for tx " + txId + " but not in the block store"));
     if (i >= block.getData().getDataCount()) {
@@ -202,9 +233,30 @@ public final class RocksPeerLedger implements PeerLedger {
 
   @Override
   public CommitResult commit(Block block, byte[] preValidationCodes) {
-    if (failure != null) {
-      throw new LedgerException("channel " + channelId + ": ledger needs a reopen: " + failure);
-    }
+    // Blocks already in the pipeline land first, so listeners still see blocks in order.
+    drainTo(0);
+    Pending p = accept(block, preValidationCodes, false);
+    CommitResult result = join(p.done());
+    notifyListeners(result);
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<CommitResult> commitAsync(Block block, byte[] preValidationCodes) {
+    return accept(block, preValidationCodes, true).done();
+  }
+
+  /**
+   * Validates {@code block} on the calling thread and hands its durable part to the writer thread.
+   *
+   * <p>Pipeline invariant: when validation of block n starts, every block below n-1 is durable and
+   * its state written; block n-1 may still be in the writer. Its writes are not necessarily in
+   * RocksDB yet, so n's duplicate and MVCC checks overlay n-1's tx ids and latest writes on what
+   * RocksDB returns (the same answer whether or not n-1's batch has landed). Range re-execution
+   * cannot overlay cheaply, so a block with range queries waits for n-1 first.
+   */
+  private Pending accept(Block block, byte[] preValidationCodes, boolean listenersOnWriter) {
+    checkUsable();
     if (!block.hasHeader()) {
       throw new LedgerException("channel " + channelId + ": block without header");
     }
@@ -214,23 +266,39 @@ public final class RocksPeerLedger implements PeerLedger {
       throw new LedgerException("block " + n + ": " + preValidationCodes.length
           + " pre-validation codes for " + count + " envelopes");
     }
-    if (n != blocks.height()) {
-      throw new LedgerException("block " + n + ": expected block number " + blocks.height() + " (the store's height)");
+    if (n != acceptedHeight) {
+      throw new LedgerException("block " + n + ": expected block number " + acceptedHeight + " (the store's height)");
     }
+    drainTo(1);
     byte[] codes = preValidationCodes.clone();
-    // Parsing is per-envelope and independent: the helper parses the first half meanwhile.
+    // Parsing is per-envelope and independent, and the data hash needs only the envelopes: the
+    // parser thread takes the first half and then the hash while this thread parses the rest.
     int mid = count / 2;
-    Future<List<ParsedTx>> firstHalf = helper.submit(() -> parseRange(block, 0, mid));
+    Future<List<ParsedTx>> firstHalf = parser.submit(() -> parseRange(block, 0, mid));
+    Future<byte[]> dataHash = parser.submit(() -> BlockHashing.dataHash(suite, block.getData()));
     List<ParsedTx> secondHalf = parseRange(block, mid, count);
     List<ParsedTx> parsed = new ArrayList<>(count);
     parsed.addAll(join(firstHalf));
     parsed.addAll(secondHalf);
+    Pending previous = pending.peekLast();
+    if (previous != null && hasRangeQueries(parsed)) {
+      drainTo(0);
+      previous = null;
+    }
     List<String> txIds = new ArrayList<>(count);
     for (ParsedTx tx : parsed) {
       txIds.add(tx.txId());
     }
-    Set<String> committedTxIds = blocks.indexedTxIds(txIds);
-    Map<MvccValidator.StateKey, Version> committedVersions = mvcc.prefetch(parsed);
+    Set<String> committedTxIds = new HashSet<>(blocks.indexedTxIds(txIds));
+    if (previous != null) {
+      for (String id : txIds) {
+        if (previous.txIds().contains(id)) {
+          committedTxIds.add(id);
+        }
+      }
+    }
+    Map<MvccValidator.StateKey, Version> committedVersions =
+        mvcc.prefetch(parsed, previous == null ? null : previous.updates());
     Set<String> seenInBlock = new HashSet<>(count * 2);
     BlockUpdates updates = new BlockUpdates(n);
     List<String> newTxIds = new ArrayList<>(count);
@@ -247,32 +315,121 @@ public final class RocksPeerLedger implements PeerLedger {
       newTxIds.add(committedTxIds.contains(txId) ? "" : txId);
     }
     Block stored = withFilter(block, codes);
-    // The block file write and fsync run on the helper while this thread encodes the state batch;
-    // the batch is written only after the block is durable, so state never gets ahead of the blocks.
-    Future<?> appended = helper.submit(() -> blocks.appendWithNewTxIds(stored, newTxIds));
-    byte[] headerHash = BlockHashing.headerHash(suite, stored.getHeader());
-    StateDb.EncodedBatch batch = state.encode(updates, headerHash);
-    join(appended);
-    Invariants.check(Arrays.equals(headerHash, blocks.info().currentBlockHash()),
-        "channel %s: block %d header hash differs from the stored tip's", channelId, n);
+    // Everything that can reject the block is checked before it enters the writer, where a failure
+    // would need a reopen.
+    BlockChecks.checkSize(stored);
+    // Number, previous hash and data hash are checked here, before anything is written, against the
+    // accepted tip (which includes a block still in the writer); the store re-checks number and
+    // previous hash against its own tip when it appends.
+    byte[] headerHash = BlockChecks.checkFollows(suite, stored, acceptedHeight, acceptedHash, join(dataHash));
+    CompletableFuture<StateDb.EncodedBatch> encoded = new CompletableFuture<>();
+    CompletableFuture<CommitResult> done = new CompletableFuture<>();
+    CommitResult result = new CommitResult(n, codes);
+    int validTxs = updates.validTxs();
+    writer.execute(() -> write(stored, newTxIds, headerHash, encoded, result, validTxs, listenersOnWriter, done));
+    Pending accepted = new Pending(n, updates, seenInBlock, done);
+    pending.addLast(accepted);
+    acceptedHeight = n + 1;
+    acceptedHash = headerHash;
+    // Encoding the state batch is pure CPU work that overlaps the block file's write and fsync.
     try {
-      state.write(n, batch);
-    } catch (RuntimeException e) {
-      failure = "block " + n + " is stored but its state batch failed (" + e.getMessage() + ")";
-      log.error("channel {}: {}; refusing further commits until reopened", channelId, failure, e);
+      encoded.complete(state.encode(updates, headerHash));
+    } catch (RuntimeException | Error e) {
+      encoded.completeExceptionally(e);
       throw e;
     }
-    CommitResult result = new CommitResult(n, codes);
-    log.debug("channel {}: committed block {} ({} txs, {} valid)", channelId, n, count, updates.validTxs());
+    return accepted;
+  }
+
+  /**
+   * The writer thread's part of one block: append + fsync, then the state batch, in block order. The
+   * batch is written only after the block is durable, so state never gets ahead of the blocks.
+   */
+  private void write(Block stored, List<String> newTxIds, byte[] headerHash,
+      CompletableFuture<StateDb.EncodedBatch> encoded, CommitResult result, int validTxs, boolean listenersOnWriter,
+      CompletableFuture<CommitResult> done) {
+    long n = result.blockNum();
+    try {
+      if (failure != null) {
+        throw new LedgerException("channel " + channelId + ": block " + n + " not written: ledger needs a reopen: "
+            + failure);
+      }
+      try {
+        blocks.appendChecked(stored, newTxIds, headerHash);
+      } catch (RuntimeException | Error e) {
+        // Nothing of this block is stored, but later blocks were validated against it: stop here.
+        failure = "block " + n + " could not be appended (" + e.getMessage() + ")";
+        throw e;
+      }
+      Invariants.check(Arrays.equals(headerHash, blocks.info().currentBlockHash()),
+          "channel %s: block %d header hash differs from the stored tip's", channelId, n);
+      try {
+        state.write(n, encoded.join());
+      } catch (RuntimeException | Error e) {
+        failure = "block " + n + " is stored but its state batch failed (" + e.getMessage() + ")";
+        log.error("channel {}: {}; refusing further commits until reopened", channelId, failure, e);
+        throw e;
+      }
+      committedHeight = n + 1;
+      log.debug("channel {}: committed block {} ({} txs, {} valid)", channelId, n, newTxIds.size(), validTxs);
+      if (listenersOnWriter) {
+        notifyListeners(result);
+      }
+      done.complete(result);
+    } catch (Throwable t) {
+      Throwable cause = t instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : t;
+      if (failure == null) {
+        failure = "block " + n + " failed in the writer (" + cause + ")";
+        log.error("channel {}: {}; refusing further commits until reopened", channelId, failure, cause);
+      }
+      done.completeExceptionally(cause);
+    }
+  }
+
+  private void notifyListeners(CommitResult result) {
     for (Consumer<CommitResult> l : listeners) {
       try {
         l.accept(result);
       } catch (RuntimeException e) {
-        log.error("channel {}: commit listener failed on block {}", channelId, n, e);
+        log.error("channel {}: commit listener failed on block {}", channelId, result.blockNum(), e);
       }
     }
-    return result;
   }
+
+  /** Waits until at most {@code inFlight} accepted blocks are still in the writer, rethrowing a failure. */
+  private void drainTo(int inFlight) {
+    while (pending.size() > inFlight) {
+      Pending p = pending.peekFirst();
+      try {
+        join(p.done());
+      } finally {
+        pending.pollFirst();
+      }
+    }
+    checkUsable();
+  }
+
+  private void checkUsable() {
+    if (failure != null) {
+      throw new LedgerException("channel " + channelId + ": ledger needs a reopen: " + failure);
+    }
+  }
+
+  private static boolean hasRangeQueries(List<ParsedTx> parsed) {
+    for (ParsedTx tx : parsed) {
+      if (tx instanceof ParsedTx.Endorser e) {
+        for (ParsedTx.NsRwSet ns : e.nsRwSets()) {
+          if (ns.rwset().getRangeQueriesInfoCount() > 0) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A block accepted by validation whose write may still be in progress. */
+  private record Pending(long blockNum, BlockUpdates updates, Set<String> txIds, CompletableFuture<CommitResult> done) {}
 
   private static List<ParsedTx> parseRange(Block block, int from, int to) {
     List<ParsedTx> out = new ArrayList<>(to - from);
@@ -335,6 +492,17 @@ public final class RocksPeerLedger implements PeerLedger {
     listeners.add(listener);
   }
 
+  private void awaitTermination(ExecutorService executor) {
+    try {
+      if (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
+        throw new LedgerException("channel " + channelId + ": ledger writer did not stop within a minute");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LedgerException("channel " + channelId + ": interrupted while closing", e);
+    }
+  }
+
   /** The state database, for the verifier and tamper tests. */
   public StateDb stateDb() {
     return state;
@@ -346,7 +514,18 @@ public final class RocksPeerLedger implements PeerLedger {
 
   @Override
   public void close() {
-    helper.shutdown();
+    // Blocks accepted into the pipeline are finished (or fail) before the stores close under them.
+    for (Pending p : pending) {
+      try {
+        p.done().join();
+      } catch (RuntimeException e) {
+        log.warn("channel {}: block {} did not commit before close: {}", channelId, p.blockNum(), e.getMessage());
+      }
+    }
+    pending.clear();
+    parser.shutdown();
+    writer.shutdown();
+    awaitTermination(writer);
     state.close();
     blocks.close();
   }

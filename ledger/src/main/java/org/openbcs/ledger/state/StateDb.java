@@ -172,12 +172,13 @@ public final class StateDb implements AutoCloseable {
     BatchEncoder batch = new BatchEncoder(updates.encodedSizeHint());
     int stateId = state().getID();
     int historyId = history().getID();
-    for (var e : updates.latest().entrySet()) {
+    for (var e : updates.latestUnordered().entrySet()) {
       BlockUpdates.StateWrite w = e.getValue();
+      byte[] key = e.getKey().bytes();
       if (w.isDelete()) {
-        batch.delete(stateId, e.getKey());
+        batch.delete(stateId, key);
       } else {
-        batch.putVersioned(stateId, e.getKey(), w.version().blockNum(), w.version().txNum(), w.value());
+        batch.putVersioned(stateId, key, w.version().blockNum(), w.version().txNum(), w.value());
       }
     }
     for (BlockUpdates.HistoryWrite h : updates.history()) {
