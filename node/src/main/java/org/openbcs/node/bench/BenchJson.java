@@ -18,7 +18,7 @@ public final class BenchJson {
 
   private BenchJson() {}
 
-  public static String toJson(BenchResult result) {
+  public static String toJson(Object result) {
     return GSON.toJson(result);
   }
 
@@ -26,7 +26,8 @@ public final class BenchJson {
     return GSON.fromJson(json, BenchResult.class);
   }
 
-  public static void write(BenchResult result, Path file) throws IOException {
+  /** Writes any result document (a {@link BenchResult}, or several runs with their ratios) as JSON. */
+  public static void write(Object result, Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

@@ -67,11 +67,24 @@ final class BenchNetwork implements AutoCloseable {
    * with the sample chaincode deployed; it is stopped, and a temporary directory deleted, on close.
    */
   static BenchNetwork start(Path dataDir, Consumer<String> progress) throws IOException {
-    Path dir = dataDir != null ? dataDir : Files.createTempDirectory("bcs-bench-");
+    return start(dataDir, ConsensusRuns.DEFAULT, progress);
+  }
+
+  /**
+   * As {@link #start(Path, Consumer)}, with {@code consensus} ordering ({@link
+   * ConsensusRuns#orderers} orderers) for a new network; an existing network in {@code dataDir}
+   * must already run that consensus.
+   */
+  static BenchNetwork start(Path dataDir, String consensus, Consumer<String> progress) throws IOException {
+    Path dir = dataDir != null ? dataDir : Files.createTempDirectory("bcs-bench-" + consensus + "-");
     NetworkLayout layout =
         Files.isRegularFile(dir.resolve("network.properties"))
             ? NetworkLayout.load(dir)
-            : NetworkLayout.defaults(dir, "127.0.0.1", 0);
+            : NetworkLayout.defaults(dir, "127.0.0.1", 0, consensus, ConsensusRuns.orderers(consensus));
+    if (!layout.consensus().equals(consensus)) {
+      throw new IllegalArgumentException("the network in " + dir + " runs " + layout.consensus() + ", not " + consensus
+          + "; use another --data directory");
+    }
     Path home = bcsHome();
     LocalNetwork network = new LocalNetwork(layout, classpath(home), progress);
     BenchNetwork n = new BenchNetwork(network, true, dataDir == null ? dir : null, progress);
