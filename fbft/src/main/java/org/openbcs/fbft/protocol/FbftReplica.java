@@ -68,6 +68,8 @@ public final class FbftReplica {
   /** Sender of the message being processed: the first peer to ask for a block its certificates name. */
   private int currentSender = -1;
   private boolean started;
+  /** Set while a QC from a peer's timeout or forwarded certificate is processed after a local timeout (R2.2 late entry). */
+  private boolean lateEntry;
   private long now;
   private List<Effect> out;
 
@@ -350,7 +352,14 @@ public final class FbftReplica {
       drop(DropReason.INVALID_QC, from, t);
       return;
     }
-    processQc(t.highQc());
+    // R2.2 late entry, as for a forwarded certificate: a QC that reaches us only inside a peer's
+    // timeout after we gave up on our round means the proposal that carried it passed us by.
+    lateEntry = timedOutRound == currentRound;
+    try {
+      processQc(t.highQc());
+    } finally {
+      lateEntry = false;
+    }
     addTimeout(t.round(), new TimeoutSig(from, t.highQc().round(), t.signature()));
   }
 
@@ -401,8 +410,16 @@ public final class FbftReplica {
       drops.count(DropReason.INVALID_TC);
       return;
     }
-    processQc(c.highQc());
-    c.tc().ifPresent(this::processTc);
+    // R2.2: a replica that gave up on its round and is pulled forward only by a forwarded
+    // certificate entered the next round late: the quorum that formed the certificate is already
+    // in it, and the proposal that carried the certificate has passed this replica by.
+    lateEntry = timedOutRound == currentRound;
+    try {
+      processQc(c.highQc());
+      c.tc().ifPresent(this::processTc);
+    } finally {
+      lateEntry = false;
+    }
   }
 
   // ---- certificates, rounds and commit ----
@@ -485,7 +502,8 @@ public final class FbftReplica {
     for (int i = 0; i < pruned; i++) {
       drops.count(DropReason.STALE_ROUND);
     }
-    out.add(new Effect.ScheduleTimer(round, now + roundTimeout(round)));
+    long timeout = roundTimeout(round);
+    out.add(new Effect.ScheduleTimer(round, now + (lateEntry ? timeout / 2 : timeout)));
     maybePropose(round);
   }
 

@@ -28,7 +28,8 @@ public record SimConfig(
     boolean checkLiveness,
     boolean stopWhenLive,
     boolean realCrypto,
-    boolean lyingDisks) {
+    boolean lyingDisks,
+    boolean crashLosesInFlight) {
 
   /** Messages between {@code side} and the rest are lost during [startMillis, endMillis). */
   public record Partition(long startMillis, long endMillis, Set<Integer> side) {}
@@ -76,6 +77,9 @@ public record SimConfig(
     crashes.forEach(c -> sb.append(" crash(").append(c.node()).append("@").append(c.atMillis())
         .append(c.forever() ? ",forever" : ",restart@" + c.restartAtMillis()).append(c.loseUnsyncedTail() ? ",lose-tail" : "").append(")"));
     byzantine.forEach((node, b) -> sb.append(" byz(").append(node).append("=").append(b).append(")"));
+    if (crashLosesInFlight) {
+      sb.append(" crash-loses-in-flight");
+    }
     return sb.toString();
   }
 
@@ -96,6 +100,7 @@ public record SimConfig(
     private boolean stopWhenLive;
     private boolean realCrypto;
     private boolean lyingDisks;
+    private boolean crashLosesInFlight;
 
     Builder(long seed, int n) {
       this.seed = seed;
@@ -178,6 +183,15 @@ public record SimConfig(
       return this;
     }
 
+    /**
+     * A crash also loses the crashed replica's messages still in flight, as a process that dies with
+     * unflushed outbound queues does: a broadcast cut short reaches only some replicas.
+     */
+    public Builder crashLosesInFlight(boolean lose) {
+      this.crashLosesInFlight = lose;
+      return this;
+    }
+
     public SimConfig build() {
       // Default bound (spec R2.7): the capped timeout three times (replicas left at the cap re-sync
       // through timeouts and forwarded certificates, and one more capped round can fail on a faulty
@@ -185,7 +199,8 @@ public record SimConfig(
       long bound = livenessBound > 0 ? livenessBound
           : 3 * fbft.maxTimeoutMillis() + (long) (fbft.f() + 2) * 4 * fbft.baseTimeoutMillis() + 20 * maxDelay;
       SimConfig c = new SimConfig(seed, fbft, gst, bound, minDelay, maxDelay, drop, dup, List.copyOf(partitions),
-          List.copyOf(crashes), Map.copyOf(byzantine), clientInterval, checkLiveness, stopWhenLive, realCrypto, lyingDisks);
+          List.copyOf(crashes), Map.copyOf(byzantine), clientInterval, checkLiveness, stopWhenLive, realCrypto, lyingDisks,
+          crashLosesInFlight);
       if (c.faultyCount() > fbft.f()) {
         throw new IllegalArgumentException("more than f = " + fbft.f() + " faulty replicas: " + c.describe());
       }

@@ -227,7 +227,13 @@ public final class Simulation {
     int copies = beforeGst && random.nextDouble() < cfg.duplicateRate() ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       long delay = cfg.minDelayMillis() + random.nextLong(cfg.maxDelayMillis() - cfg.minDelayMillis() + 1);
-      schedule(now + delay, () -> deliver(from, to, wire));
+      int sentBy = nodes[from].incarnation;
+      schedule(now + delay, () -> {
+        if (cfg.crashLosesInFlight() && nodes[from].incarnation != sentBy) {
+          return;
+        }
+        deliver(from, to, wire);
+      });
     }
   }
 

@@ -141,4 +141,35 @@ class FbftReplicaTest {
     assertThat(config.timeoutMillis(2)).isEqualTo(400);
     assertThat(config.timeoutMillis(99)).isEqualTo(config.maxTimeoutMillis());
   }
+
+  /** A QC for a round-1 block of leader 1, signed by replicas 1..3. */
+  private org.openbcs.fbft.message.QuorumCert qcForRound1() {
+    Block b = proposal(1, 1, List.of()).block();
+    List<org.openbcs.fbft.message.SignerSig> sigs = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      sigs.add(new org.openbcs.fbft.message.SignerSig(i, auth[i].sign(SigningBytes.vote(b.id(), 1, 1))));
+    }
+    return new org.openbcs.fbft.message.QuorumCert(b.id(), 1, 1, sigs);
+  }
+
+  private static long timerFor(List<Effect> effects, long round) {
+    return effects.stream().filter(e -> e instanceof Effect.ScheduleTimer t && t.round() == round)
+        .mapToLong(e -> ((Effect.ScheduleTimer) e).atMillis()).findFirst().orElse(-1);
+  }
+
+  @Test
+  void roundEnteredLateThroughAForwardedCertificateGetsHalfATimeout() {
+    FbftMessage.CertForward fwd = new FbftMessage.CertForward(qcForRound1(), Optional.empty());
+    // R2.2: a replica still waiting in round 1 enters round 2 with the full base timeout...
+    FbftReplica onTime = started(0, config, WalState.EMPTY);
+    assertThat(timerFor(onTime.step(new Event.MessageReceived(2, fwd), 60), 2)).isEqualTo(160);
+    // ...but one that already gave up on round 1 and learns its QC only from a peer's answer has
+    // missed round 2's proposal (it carried that QC); it waits half as long before timing out.
+    FbftReplica late = started(0, config, WalState.EMPTY);
+    late.step(new Event.TimerFired(1), 100);
+    List<Effect> effects = late.step(new Event.MessageReceived(2, fwd), 120);
+    assertThat(late.currentRound()).isEqualTo(2);
+    assertThat(timerFor(effects, 2)).isEqualTo(170);
+    assertThat(late.lastVotedRound()).as("late entry never re-opens round 1").isEqualTo(1);
+  }
 }
