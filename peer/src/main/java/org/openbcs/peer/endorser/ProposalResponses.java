@@ -55,16 +55,6 @@ public final class ProposalResponses {
         .build();
   }
 
-  /** endorsement = {endorser, sign(proposal_response_payload ‖ endorser)}. */
-  public static Endorsement endorse(SigningIdentity signer, ByteString prpBytes) {
-    ByteString endorser = ByteString.copyFrom(signer.serialized());
-    byte[] signature = signer.sign(prpBytes.concat(endorser).toByteArray());
-    return Endorsement.newBuilder()
-        .setEndorser(endorser)
-        .setSignature(ByteString.copyFrom(signature))
-        .build();
-  }
-
   public static ProposalResponse endorsed(
       SigningIdentity signer, ValidatedProposal proposal, Simulation simulation) {
     if (simulation.failed()) {
@@ -74,7 +64,12 @@ public final class ProposalResponses {
           .build();
     }
     ByteString prp = payload(proposal, simulation).toByteString();
-    Endorsement endorsement = endorse(signer, prp);
+    // endorsement = {endorser, sign(proposal_response_payload ‖ endorser)}
+    ByteString endorser = ByteString.copyFrom(signer.serialized());
+    byte[] signed = prp.concat(endorser).toByteArray();
+    byte[] signature = signer.sign(signed);
+    Endorsement endorsement =
+        Endorsement.newBuilder().setEndorser(endorser).setSignature(ByteString.copyFrom(signature)).build();
     // The committer checks every endorsement of the block, this peer's own included; this one is
     // valid by construction, so the channel's verifier learns it now instead of verifying it then.
     proposal
@@ -82,9 +77,7 @@ public final class ProposalResponses {
         .verifier()
         .remember(
             new SignatureVerifier.Request(
-                proposal.channel().msps().deserialize(signer.serialized()).publicKey(),
-                prp.concat(endorsement.getEndorser()).toByteArray(),
-                endorsement.getSignature().toByteArray()));
+                proposal.channel().msps().deserialize(endorser.toByteArray()).publicKey(), signed, signature));
     return ProposalResponse.newBuilder()
         .setVersion(PROPOSAL_RESPONSE_VERSION)
         .setResponse(simulation.response())
