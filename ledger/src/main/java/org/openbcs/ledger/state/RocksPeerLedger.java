@@ -324,7 +324,7 @@ public final class RocksPeerLedger implements PeerLedger {
     byte[] headerHash = BlockChecks.checkFollows(suite, stored, acceptedHeight, acceptedHash, join(dataHash));
     CompletableFuture<StateDb.EncodedBatch> encoded = new CompletableFuture<>();
     CompletableFuture<CommitResult> done = new CompletableFuture<>();
-    CommitResult result = new CommitResult(n, codes);
+    CommitResult result = new CommitResult(n, codes, txIds);
     int validTxs = updates.validTxs();
     writer.execute(() -> write(stored, newTxIds, headerHash, encoded, result, validTxs, listenersOnWriter, done));
     Pending accepted = new Pending(n, updates, seenInBlock, done);

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.openbcs.ledger.CommitResult;
 import org.openbcs.ledger.PeerLedger;
@@ -20,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * CommitStatus waiters: a future per waiting call, keyed by channel and tx id, completed when the
- * ledger commits a block holding the tx. The commit listener only queues the block number; a
- * notifier thread per channel reads the block back and completes the waiters, so the committing
- * thread never parses blocks for us.
+ * ledger commits a block holding the tx. The commit listener only queues the commit's result (its
+ * tx ids and codes); a notifier thread per channel completes the waiters, so the committing thread
+ * never runs client callbacks.
  */
 public final class CommitWaiters implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommitWaiters.class);
@@ -112,24 +111,20 @@ public final class CommitWaiters implements AutoCloseable {
   }
 
   private void notify(PeerLedger ledger, CommitResult result) {
-    Optional<Block> block = ledger.blocks().blockByNumber(result.blockNum());
-    if (block.isEmpty()) {
-      log.warn("channel={} block={} committed but not readable", ledger.channelId(), result.blockNum());
-      return;
-    }
     byte[] codes = result.validationCodes();
-    List<BlockTransactions.Tx> txs = BlockTransactions.of(block.get());
-    for (BlockTransactions.Tx tx : txs) {
-      Set<CompletableFuture<TxStatus>> futures = waiting.get(new Key(ledger.channelId(), tx.txId()));
+    List<String> txIds = result.txIds();
+    for (int i = 0; i < txIds.size(); i++) {
+      String txId = txIds.get(i);
+      Set<CompletableFuture<TxStatus>> futures = txId.isEmpty() ? null : waiting.get(new Key(ledger.channelId(), txId));
       if (futures == null) {
         continue;
       }
-      int code = codes[tx.index()] & 0xff;
+      int code = codes[i] & 0xff;
       TxStatus status = new TxStatus(code, result.blockNum());
       if (code == TxValidationCode.DUPLICATE_TXID_VALUE) {
-        // A duplicate later in the chain never replaces the first commit of a tx id. Only then is
-        // the index consulted: looking every tx up would read this block back once per waiter.
-        Optional<TxRecord> first = ledger.transaction(tx.txId());
+        // A duplicate later in the chain never replaces the first commit of a tx id; only then is
+        // the index consulted.
+        Optional<TxRecord> first = ledger.transaction(txId);
         if (first.isPresent()) {
           status = new TxStatus(first.get().validationCode(), first.get().blockNum());
         }

@@ -1,11 +1,15 @@
 package org.openbcs.peer.gateway;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
 import org.hyperledger.fabric.protos.orderer.BroadcastResponse;
@@ -14,77 +18,207 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends transactions to the ordering service. Keeps one Broadcast stream per orderer, opened
- * lazily and re-opened after it breaks; a broken stream moves the client on to the next orderer.
- * An envelope in flight when a stream breaks is failed, not resent: the caller decides (a resend
- * would at worst be marked DUPLICATE_TXID at commit).
+ * Sends transactions to the ordering service, spread round-robin over all orderers.
+ *
+ * <p>Why spread: with a leader-rotating consensus (FBFT) an orderer proposes only the envelopes in
+ * its own mempool; if every peer sent to one orderer, the rounds led by the others would cut empty
+ * blocks and the transactions would wait for that one orderer's turn.
+ *
+ * <p>An orderer that fails (its stream breaks, or it answers SERVICE_UNAVAILABLE or
+ * INTERNAL_SERVER_ERROR) is put in exponential back-off and the envelope goes to the next orderer,
+ * so a dead orderer costs the first few submits one failed attempt each, not every n-th submit
+ * forever. Orderers in back-off are still tried, last, when every other one failed. Answers that
+ * judge the envelope itself (BAD_REQUEST, FORBIDDEN, ...) are final: another orderer would judge
+ * the same bytes the same way. A resend after a broken stream may order the envelope twice; the
+ * second copy is marked DUPLICATE_TXID at commit.
  */
 public final class OrdererClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OrdererClient.class);
 
-  private final List<Endpoint> endpoints;
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private final BroadcastStream[] streams;
-  private int current;
-  private boolean closed;
+  /** Back-off after an orderer's first failure; doubles per consecutive failure. */
+  static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  /** Longest back-off, so a restarted orderer is used again within this. */
+  static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(8);
+
+  private final List<Link> links;
+  private final AtomicInteger next = new AtomicInteger();
+  private final LongSupplier nanoClock;
+  private volatile boolean closed;
 
   public OrdererClient(List<String> endpoints, Path tlsRoots, Path clientCert, Path clientKey) {
+    this(endpoints, tlsRoots, clientCert, clientKey, System::nanoTime);
+  }
+
+  OrdererClient(
+      List<String> endpoints, Path tlsRoots, Path clientCert, Path clientKey, LongSupplier nanoClock) {
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("at least one orderer endpoint is required");
     }
-    this.endpoints = endpoints.stream().map(Endpoint::parse).toList();
-    for (Endpoint e : this.endpoints) {
-      channels.add(GrpcTransport.channel(e.host(), e.port(), tlsRoots, clientCert, clientKey));
+    this.nanoClock = nanoClock;
+    List<Link> built = new ArrayList<>();
+    for (String address : endpoints) {
+      Endpoint e = Endpoint.parse(address);
+      built.add(new Link(e, GrpcTransport.channel(e.host(), e.port(), tlsRoots, clientCert, clientKey)));
     }
-    this.streams = new BroadcastStream[this.endpoints.size()];
+    this.links = List.copyOf(built);
   }
 
+  /** Orders {@code envelope}; the future completes with the first final answer of an orderer. */
   public CompletableFuture<BroadcastResponse> broadcast(Envelope envelope) {
-    return stream().send(envelope);
-  }
-
-  private synchronized BroadcastStream stream() {
     if (closed) {
       throw new IllegalStateException("orderer client is closed");
     }
-    BroadcastStream stream = streams[current];
-    if (stream != null && stream.broken()) {
-      log.info("broadcast stream to orderer {} broke, moving on", endpoints.get(current));
-      streams[current] = null;
-      current = (current + 1) % endpoints.size();
-      stream = streams[current];
-      if (stream != null && stream.broken()) {
-        streams[current] = null;
-        stream = null;
+    CompletableFuture<BroadcastResponse> result = new CompletableFuture<>();
+    attempt(envelope, attemptOrder(), 0, result, null);
+    return result;
+  }
+
+  /**
+   * Healthy orderers first, starting at the round-robin position; then those in back-off, the one
+   * whose back-off ends soonest first.
+   */
+  List<Integer> attemptOrder() {
+    int n = links.size();
+    int start = Math.floorMod(next.getAndIncrement(), n);
+    long now = nanoClock.getAsLong();
+    List<Integer> healthy = new ArrayList<>(n);
+    List<Integer> backingOff = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      int i = (start + k) % n;
+      (links.get(i).usable(now) ? healthy : backingOff).add(i);
+    }
+    backingOff.sort(Comparator.comparingLong(i -> links.get(i).retryAt()));
+    healthy.addAll(backingOff);
+    return healthy;
+  }
+
+  private void attempt(
+      Envelope envelope,
+      List<Integer> order,
+      int position,
+      CompletableFuture<BroadcastResponse> result,
+      Outcome lastFailure) {
+    if (position == order.size()) {
+      if (lastFailure.response() != null) {
+        result.complete(lastFailure.response());
+      } else {
+        result.completeExceptionally(lastFailure.failure());
+      }
+      return;
+    }
+    Link link = links.get(order.get(position));
+    link.stream()
+        .send(envelope)
+        .whenComplete(
+            (response, failure) -> {
+              if (failure == null && !retryable(response.getStatus())) {
+                link.succeeded();
+                result.complete(response);
+                return;
+              }
+              long backoff = link.failed(nanoClock.getAsLong());
+              Outcome outcome = new Outcome(response, failure);
+              log.info(
+                  "orderer {} failed ({}), backing off {} ms{}",
+                  link.endpoint,
+                  outcome.describe(),
+                  TimeUnit.NANOSECONDS.toMillis(backoff),
+                  position + 1 < order.size() ? ", trying the next orderer" : "");
+              if (closed) {
+                result.completeExceptionally(
+                    Status.UNAVAILABLE.withDescription("peer is shutting down").asException());
+                return;
+              }
+              attempt(envelope, order, position + 1, result, outcome);
+            });
+  }
+
+  private static boolean retryable(org.hyperledger.fabric.protos.common.Status status) {
+    return status == org.hyperledger.fabric.protos.common.Status.SERVICE_UNAVAILABLE
+        || status == org.hyperledger.fabric.protos.common.Status.INTERNAL_SERVER_ERROR;
+  }
+
+  /** Either an orderer's (non-final) answer or the transport failure of one attempt. */
+  private record Outcome(BroadcastResponse response, Throwable failure) {
+    Outcome {
+      if (failure != null) {
+        response = null;
       }
     }
-    if (stream == null) {
-      // Retry the connection now rather than after the channel's exponential reconnect backoff.
-      channels.get(current).resetConnectBackoff();
-      stream =
-          BroadcastStream.open(
-              endpoints.get(current).toString(), AtomicBroadcastGrpc.newStub(channels.get(current)));
-      streams[current] = stream;
+
+    String describe() {
+      return response != null
+          ? "status " + response.getStatus() + ": " + response.getInfo()
+          : Status.fromThrowable(failure).toString();
     }
-    return stream;
+  }
+
+  /** One orderer: its channel, its lazily (re)opened Broadcast stream and its back-off state. */
+  private final class Link {
+    final Endpoint endpoint;
+    final ManagedChannel channel;
+    private BroadcastStream stream;
+    private int consecutiveFailures;
+    private long retryAt;
+
+    Link(Endpoint endpoint, ManagedChannel channel) {
+      this.endpoint = endpoint;
+      this.channel = channel;
+    }
+
+    synchronized boolean usable(long now) {
+      return consecutiveFailures == 0 || now - retryAt >= 0;
+    }
+
+    synchronized long retryAt() {
+      return retryAt;
+    }
+
+    synchronized BroadcastStream stream() {
+      if (closed) {
+        throw new IllegalStateException("orderer client is closed");
+      }
+      if (stream == null || stream.broken()) {
+        // Retry the connection now rather than after the channel's exponential reconnect backoff:
+        // our own back-off already decided that this orderer is worth another attempt.
+        channel.resetConnectBackoff();
+        stream = BroadcastStream.open(endpoint.toString(), AtomicBroadcastGrpc.newStub(channel));
+      }
+      return stream;
+    }
+
+    synchronized void succeeded() {
+      consecutiveFailures = 0;
+    }
+
+    /** Records a failure and returns the back-off it starts. */
+    synchronized long failed(long now) {
+      consecutiveFailures++;
+      long backoff = FIRST_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 16);
+      backoff = Math.min(backoff, MAX_BACKOFF_NANOS);
+      retryAt = now + backoff;
+      return backoff;
+    }
+
+    synchronized void close() {
+      if (stream != null) {
+        stream.close();
+      }
+    }
   }
 
   @Override
   public void close() {
-    synchronized (this) {
-      closed = true;
-      for (BroadcastStream s : streams) {
-        if (s != null) {
-          s.close();
-        }
-      }
+    closed = true;
+    for (Link link : links) {
+      link.close();
     }
-    for (ManagedChannel c : channels) {
-      c.shutdownNow();
+    for (Link link : links) {
+      link.channel.shutdownNow();
     }
-    for (ManagedChannel c : channels) {
+    for (Link link : links) {
       try {
-        c.awaitTermination(5, TimeUnit.SECONDS);
+        link.channel.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
