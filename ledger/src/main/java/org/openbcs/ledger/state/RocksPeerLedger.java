@@ -26,6 +26,7 @@ import org.hyperledger.fabric.protos.common.BlockMetadata;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.openbcs.common.log.LogContext;
 import org.openbcs.common.Invariants;
 import org.openbcs.crypto.CryptoSuite;
 import org.openbcs.ledger.BlockHashing;
@@ -349,7 +350,7 @@ public final class RocksPeerLedger implements PeerLedger {
       CompletableFuture<StateDb.EncodedBatch> encoded, CommitResult result, int validTxs, boolean listenersOnWriter,
       CompletableFuture<CommitResult> done) {
     long n = result.blockNum();
-    try {
+    try (LogContext.Scope ctx = LogContext.block(channelId, n)) {
       if (failure != null) {
         throw new LedgerException("channel " + channelId + ": block " + n + " not written: ledger needs a reopen: "
             + failure);

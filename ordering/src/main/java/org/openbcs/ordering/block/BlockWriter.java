@@ -16,6 +16,7 @@ import org.hyperledger.fabric.protos.common.Metadata;
 import org.hyperledger.fabric.protos.common.MetadataSignature;
 import org.hyperledger.fabric.protos.common.OrdererBlockMetadata;
 import org.hyperledger.fabric.protos.common.SignatureHeader;
+import org.openbcs.common.log.LogContext;
 import org.openbcs.common.Invariants;
 import org.openbcs.crypto.CryptoSuite;
 import org.openbcs.identity.SigningIdentity;
@@ -112,6 +113,12 @@ public final class BlockWriter {
 
   /** Signs {@code block}'s metadata and appends it durably; returns the stored block. */
   public Block writeBlock(Block block) {
+    try (LogContext.Scope ctx = LogContext.block(channelId, block.getHeader().getNumber())) {
+      return writeBlockInContext(block);
+    }
+  }
+
+  private Block writeBlockInContext(Block block) {
     long number = block.getHeader().getNumber();
     Invariants.check(
         number == store.height(), "channel %s: writing block %d at height %d", channelId, number, store.height());

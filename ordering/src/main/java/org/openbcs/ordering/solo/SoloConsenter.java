@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Status;
+import org.openbcs.common.log.LogContext;
 import org.openbcs.ordering.blockcutter.BlockCutter;
 import org.openbcs.ordering.spi.ChainSupport;
 import org.openbcs.ordering.spi.Consenter;
@@ -85,6 +86,12 @@ public final class SoloConsenter implements Consenter {
   }
 
   private void run() {
+    try (LogContext.Scope ctx = LogContext.channel(chain.channelId())) {
+      runInContext();
+    }
+  }
+
+  private void runInContext() {
     try {
       while (!halted) {
         Event event = next();

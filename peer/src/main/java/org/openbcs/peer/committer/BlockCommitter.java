@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.openbcs.common.log.LogContext;
 import org.openbcs.common.Invariants;
 import org.openbcs.common.Verdict;
 import org.openbcs.common.time.TimeSource;
@@ -49,6 +50,12 @@ public final class BlockCommitter {
    * @throws org.openbcs.ledger.LedgerException if the block does not follow the ledger's chain
    */
   public CommitResult commit(Block block) {
+    try (LogContext.Scope ctx = LogContext.block(channel.channelId(), block.getHeader().getNumber())) {
+      return commitInContext(block);
+    }
+  }
+
+  private CommitResult commitInContext(Block block) {
     long blockNum = block.getHeader().getNumber();
     long start = time.monotonicNanos();
     Validation validation = validateTimed(block);
@@ -145,14 +152,16 @@ public final class BlockCommitter {
       }
       codes[i] = (byte) code.getNumber();
       if (!verdict.accepted()) {
-        log.info(
-            "[{}] block {} tx {} ({}) invalid: {}: {}",
-            channel.channelId(),
-            blockNum,
-            i,
-            check.txId(),
-            code,
-            verdict.reason());
+        try (LogContext.Scope tx = LogContext.tx(channel.channelId(), check.txId())) {
+          log.info(
+              "[{}] block {} tx {} ({}) invalid: {}: {}",
+              channel.channelId(),
+              blockNum,
+              i,
+              check.txId(),
+              code,
+              verdict.reason());
+        }
       }
     }
     return new Validation(codes, txIds, batch.size(), t1 - t0, t2 - t1, time.monotonicNanos() - t2);
@@ -173,13 +182,15 @@ public final class BlockCommitter {
   private void logLedgerDecisions(long blockNum, String[] txIds, byte[] pre, byte[] post) {
     for (int i = 0; i < pre.length; i++) {
       if (pre[i] == 0 && post[i] != 0) {
-        log.info(
-            "[{}] block {} tx {} ({}) invalid: {}",
-            channel.channelId(),
-            blockNum,
-            i,
-            txIds[i],
-            TxValidationCode.forNumber(post[i] & 0xff));
+        try (LogContext.Scope tx = LogContext.tx(channel.channelId(), txIds[i])) {
+          log.info(
+              "[{}] block {} tx {} ({}) invalid: {}",
+              channel.channelId(),
+              blockNum,
+              i,
+              txIds[i],
+              TxValidationCode.forNumber(post[i] & 0xff));
+        }
       }
     }
   }

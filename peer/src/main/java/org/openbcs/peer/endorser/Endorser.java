@@ -2,6 +2,7 @@ package org.openbcs.peer.endorser;
 
 import org.hyperledger.fabric.protos.peer.ProposalResponse;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
+import org.openbcs.common.log.LogContext;
 import org.openbcs.identity.SigningIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,10 @@ public final class Endorser {
     ValidatedProposal proposal;
     try {
       proposal = validator.validate(signed);
-      return endorse(proposal);
+      try (LogContext.Scope ctx =
+          LogContext.tx(proposal.channelHeader().getChannelId(), proposal.channelHeader().getTxId())) {
+        return endorse(proposal);
+      }
     } catch (ProposalException e) {
       log.info("proposal rejected: {}", e.getMessage());
       return ProposalResponses.rejected(e.getMessage());

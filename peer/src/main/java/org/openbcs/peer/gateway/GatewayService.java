@@ -34,6 +34,7 @@ import org.hyperledger.fabric.protos.gateway.SubmitResponse;
 import org.hyperledger.fabric.protos.orderer.BroadcastResponse;
 import org.hyperledger.fabric.protos.orderer.SeekPosition;
 import org.hyperledger.fabric.protos.peer.ProposalResponse;
+import org.openbcs.common.log.LogContext;
 import org.openbcs.crypto.SignatureVerifier;
 import org.openbcs.identity.Identity;
 import org.openbcs.identity.IdentityException;
@@ -86,6 +87,12 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
 
   @Override
   public void evaluate(EvaluateRequest request, StreamObserver<EvaluateResponse> out) {
+    try (LogContext.Scope ctx = LogContext.tx(request.getChannelId(), request.getTransactionId())) {
+      evaluateInContext(request, out);
+    }
+  }
+
+  private void evaluateInContext(EvaluateRequest request, StreamObserver<EvaluateResponse> out) {
     try {
       ValidatedProposal proposal = validate(request.getProposedTransaction(), request.getChannelId(), request.getTransactionId());
       List<String> targets = request.getTargetOrganizationsList();
@@ -148,6 +155,12 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
 
   @Override
   public void endorse(EndorseRequest request, StreamObserver<EndorseResponse> out) {
+    try (LogContext.Scope ctx = LogContext.tx(request.getChannelId(), request.getTransactionId())) {
+      endorseInContext(request, out);
+    }
+  }
+
+  private void endorseInContext(EndorseRequest request, StreamObserver<EndorseResponse> out) {
     try {
       ValidatedProposal proposal = validate(request.getProposedTransaction(), request.getChannelId(), request.getTransactionId());
       EndorsementCollector.Endorsed endorsed =
@@ -166,6 +179,12 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
 
   @Override
   public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
+    try (LogContext.Scope ctx = LogContext.tx(request.getChannelId(), request.getTransactionId())) {
+      submitInContext(request, out);
+    }
+  }
+
+  private void submitInContext(SubmitRequest request, StreamObserver<SubmitResponse> out) {
     String txId = request.getTransactionId();
     try {
       if (!request.hasPreparedTransaction() || request.getPreparedTransaction().getPayload().isEmpty()) {

@@ -90,6 +90,37 @@ class BlockCommitterTest {
   }
 
   @Test
+  void rejectionsAreLoggedWithChannelBlockAndTxIdAsStructuredContext() {
+    open(net.verifier);
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BlockCommitter.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+        new ch.qos.logback.core.read.ListAppender<>();
+    events.start();
+    logger.addAppender(events);
+    try {
+      Envelope tx =
+          txs.tx(client1, "basic").endorsedBy(peer1, peer2).writes("a", "1").badCreatorSignature().build();
+      assertThat(commit(tx)).containsExactly(code(TxValidationCode.BAD_CREATOR_SIGNATURE));
+    } finally {
+      logger.detachAppender(events);
+    }
+    long blockNum = tip.getHeader().getNumber();
+    assertThat(events.list)
+        .filteredOn(e -> e.getFormattedMessage().contains("BAD_CREATOR_SIGNATURE"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getMDCPropertyMap())
+                  .containsEntry(org.openbcs.common.log.LogContext.CHANNEL, channel.channelId())
+                  .containsEntry(org.openbcs.common.log.LogContext.BLOCK, Long.toString(blockNum))
+                  .containsKey(org.openbcs.common.log.LogContext.TX_ID);
+              assertThat(e.getMDCPropertyMap().get(org.openbcs.common.log.LogContext.TX_ID)).isNotBlank();
+            });
+    assertThat(org.slf4j.MDC.get(org.openbcs.common.log.LogContext.BLOCK)).as("the scope is closed").isNull();
+  }
+
+  @Test
   void tamperedEndorsementFailsThePolicy() {
     open(net.verifier);
     Envelope tx = txs.tx(client1, "basic").endorsedBy(peer1, peer2).writes("a", "1").tamperEndorsement().build();
