@@ -105,7 +105,8 @@ public final class LocalNetwork {
               layout.consensus(),
               new BatchSettings(500, 10 * 1024 * 1024, 2 * 1024 * 1024, Duration.ofMillis(200)),
               layout.ordererEndpoints(),
-              layout.cryptoSuite());
+              layout.cryptoSuite(),
+              consenters());
       Block genesis = config.genesisBlock(suite);
       Files.createDirectories(layout.genesisBlock().getParent());
       Files.write(layout.genesisBlock(), genesis.toByteArray());
@@ -113,6 +114,26 @@ public final class LocalNetwork {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot initialise network in " + layout.dataDir(), e);
     }
+  }
+
+  /**
+   * Every orderer as a member of the channel's consenter set (Fabric's {@code Orderers} value):
+   * ids from 1 in endpoint order, the signing certificate and the TLS certificate it presents as
+   * client and server.
+   */
+  private List<ChannelConfig.ConsenterSpec> consenters() throws IOException {
+    List<ChannelConfig.ConsenterSpec> out = new ArrayList<>();
+    for (int i = 0; i < layout.ordererPorts().size(); i++) {
+      String endpoint = layout.ordererEndpoints().get(i);
+      int colon = endpoint.lastIndexOf(':');
+      com.google.protobuf.ByteString identity = com.google.protobuf.ByteString.copyFrom(
+          Files.readAllBytes(MspFiles.signingCertificate(layout.ordererDir(i).resolve("msp"))));
+      com.google.protobuf.ByteString tls = com.google.protobuf.ByteString.copyFrom(
+          Files.readAllBytes(layout.ordererDir(i).resolve("tls").resolve("server.crt")));
+      out.add(new ChannelConfig.ConsenterSpec(i + 1, endpoint.substring(0, colon),
+          Integer.parseInt(endpoint.substring(colon + 1)), NetworkLayout.ORDERER_MSP, identity, tls, tls));
+    }
+    return out;
   }
 
   /** Starts every node that is not already running and waits until each accepts connections. */

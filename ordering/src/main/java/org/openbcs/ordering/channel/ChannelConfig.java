@@ -17,7 +17,45 @@ public record ChannelConfig(
     String consensusType,
     BatchSettings batch,
     List<String> ordererEndpoints,
-    String cryptoSuite) {
+    String cryptoSuite,
+    List<ConsenterSpec> consenters) {
+
+  public ChannelConfig {
+    consenters = List.copyOf(consenters);
+    java.util.Set<Integer> ids = new java.util.HashSet<>();
+    for (ConsenterSpec c : consenters) {
+      if (!ids.add(c.id())) {
+        throw new IllegalArgumentException("channel '" + channelId + "': consenter id " + c.id() + " appears twice");
+      }
+    }
+  }
+
+  /** A configuration without a consenter set (single-node consensus, tests). */
+  public ChannelConfig(
+      String channelId,
+      List<OrgSpec> applicationOrgs,
+      List<OrgSpec> ordererOrgs,
+      String consensusType,
+      BatchSettings batch,
+      List<String> ordererEndpoints,
+      String cryptoSuite) {
+    this(channelId, applicationOrgs, ordererOrgs, consensusType, batch, ordererEndpoints, cryptoSuite, List.of());
+  }
+
+  /**
+   * One ordering node of the consenter set, as Fabric's {@code common.Consenter} in the Orderer
+   * group's {@code Orderers} value (Fabric 3 BFT): its id, endpoint, organisation, signing
+   * certificate (PEM) and TLS certificates (PEM). A BFT consensus takes its replica set from here,
+   * so every node agrees on it through the channel's own configuration.
+   */
+  public record ConsenterSpec(
+      int id,
+      String host,
+      int port,
+      String mspId,
+      com.google.protobuf.ByteString identity,
+      com.google.protobuf.ByteString clientTlsCert,
+      com.google.protobuf.ByteString serverTlsCert) {}
 
   /** An organisation: its MSP and, for peer orgs, anchor peers as host:port. */
   public record OrgSpec(String mspId, FabricMSPConfig msp, List<String> anchorPeers) {}
@@ -43,6 +81,12 @@ public record ChannelConfig(
    */
   public Block genesisBlock(CryptoSuite suite) {
     return GenesisBlocks.genesis(this, suite);
+  }
+
+  /** This configuration with {@code consenters} as its consenter set. */
+  public ChannelConfig withConsenters(List<ConsenterSpec> consenters) {
+    return new ChannelConfig(
+        channelId, applicationOrgs, ordererOrgs, consensusType, batch, ordererEndpoints, cryptoSuite, consenters);
   }
 
   /** Application and orderer MSPs together, for the channel's MspManager. */

@@ -11,7 +11,9 @@ import java.util.Map;
 import org.hyperledger.fabric.protos.common.Config;
 import org.hyperledger.fabric.protos.common.ConfigGroup;
 import org.hyperledger.fabric.protos.common.ConfigValue;
+import org.hyperledger.fabric.protos.common.Consenter;
 import org.hyperledger.fabric.protos.common.OrdererAddresses;
+import org.hyperledger.fabric.protos.common.Orderers;
 import org.hyperledger.fabric.protos.msp.FabricMSPConfig;
 import org.hyperledger.fabric.protos.msp.MSPConfig;
 import org.hyperledger.fabric.protos.orderer.BatchSize;
@@ -87,6 +89,17 @@ final class ChannelConfigDecoder {
             size.getAbsoluteMaxBytes(),
             size.getPreferredMaxBytes(),
             batchTimeout);
+    List<ChannelConfig.ConsenterSpec> consenters = new ArrayList<>();
+    if (ord.containsValues(ORDERERS)) {
+      for (Consenter c : value(ord, ORDERERS, ordPath, Orderers::parseFrom).getConsenterMappingList()) {
+        if (c.getHost().isEmpty() || c.getPort() <= 0 || c.getPort() > 65535 || c.getIdentity().isEmpty()) {
+          throw new IllegalArgumentException("config value " + ordPath + "/" + ORDERERS + ": consenter " + c.getId()
+              + " needs a host, a port in 1..65535 and an identity");
+        }
+        consenters.add(new ChannelConfig.ConsenterSpec(c.getId(), c.getHost(), c.getPort(), c.getMspId(),
+            c.getIdentity(), c.getClientTlsCert(), c.getServerTlsCert()));
+      }
+    }
     return new ChannelConfig(
         channelId,
         List.copyOf(appOrgs),
@@ -94,7 +107,8 @@ final class ChannelConfigDecoder {
         consensus.getType(),
         batch,
         List.copyOf(endpoints),
-        suite);
+        suite,
+        consenters);
   }
 
   private static FabricMSPConfig msp(String groupName, ConfigGroup org, String path) {

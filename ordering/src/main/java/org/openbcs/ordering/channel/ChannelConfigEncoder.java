@@ -15,7 +15,9 @@ import org.hyperledger.fabric.protos.common.ConfigValue;
 import org.hyperledger.fabric.protos.common.HashingAlgorithm;
 import org.hyperledger.fabric.protos.common.ImplicitMetaPolicy;
 import org.hyperledger.fabric.protos.common.MSPRole.MSPRoleType;
+import org.hyperledger.fabric.protos.common.Consenter;
 import org.hyperledger.fabric.protos.common.OrdererAddresses;
+import org.hyperledger.fabric.protos.common.Orderers;
 import org.hyperledger.fabric.protos.msp.MSPConfig;
 import org.hyperledger.fabric.protos.orderer.BatchSize;
 import org.hyperledger.fabric.protos.orderer.BatchTimeout;
@@ -123,6 +125,21 @@ final class ChannelConfigEncoder {
         BATCH_TIMEOUT,
         value(BatchTimeout.newBuilder().setTimeout(GoDuration.format(b.batchTimeout())).build()));
     ord.putValues(CHANNEL_RESTRICTIONS, value(ChannelRestrictions.newBuilder().build()));
+    if (!c.consenters().isEmpty()) {
+      Orderers.Builder orderers = Orderers.newBuilder();
+      for (ChannelConfig.ConsenterSpec spec : c.consenters()) {
+        orderers.addConsenterMapping(
+            Consenter.newBuilder()
+                .setId(spec.id())
+                .setHost(spec.host())
+                .setPort(spec.port())
+                .setMspId(spec.mspId())
+                .setIdentity(spec.identity())
+                .setClientTlsCert(spec.clientTlsCert())
+                .setServerTlsCert(spec.serverTlsCert()));
+      }
+      ord.putValues(ORDERERS, value(orderers.build()));
+    }
     ord.putValues(CAPABILITIES, capabilitiesV2());
     return ord;
   }

@@ -12,6 +12,8 @@ final class ConfigKeys {
   static final String ORDERER_ADDRESSES = "OrdererAddresses";
   static final String CAPABILITIES = "Capabilities";
   static final String CONSENSUS_TYPE = "ConsensusType";
+  /** The consenter set of a BFT channel (Fabric 3): {@code common.Orderers}. */
+  static final String ORDERERS = "Orderers";
   static final String BATCH_SIZE = "BatchSize";
   static final String BATCH_TIMEOUT = "BatchTimeout";
   static final String CHANNEL_RESTRICTIONS = "ChannelRestrictions";

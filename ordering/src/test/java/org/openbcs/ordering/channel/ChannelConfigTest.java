@@ -74,6 +74,34 @@ class ChannelConfigTest {
   }
 
   @Test
+  void consenterSetTravelsAsFabricOrderersValue() throws Exception {
+    ChannelConfig base = sample();
+    ChannelConfig bft =
+        base.withConsenters(
+            List.of(
+                new ChannelConfig.ConsenterSpec(1, "127.0.0.1", 7050, "OrdererMSP", ByteString.copyFromUtf8("id1"),
+                    ByteString.copyFromUtf8("ctls1"), ByteString.copyFromUtf8("stls1")),
+                new ChannelConfig.ConsenterSpec(2, "127.0.0.1", 7051, "OrdererMSP", ByteString.copyFromUtf8("id2"),
+                    ByteString.copyFromUtf8("ctls2"), ByteString.copyFromUtf8("stls2"))));
+    Block genesis = bft.genesisBlock(suite);
+    org.hyperledger.fabric.protos.common.Orderers orderers =
+        org.hyperledger.fabric.protos.common.Orderers.parseFrom(
+            configOf(genesis).getChannelGroup().getGroupsOrThrow("Orderer").getValuesOrThrow("Orderers").getValue());
+    assertThat(orderers.getConsenterMappingList()).extracting(c -> c.getId(), c -> c.getPort())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 7050), org.assertj.core.groups.Tuple.tuple(2, 7051));
+    assertThat(ChannelConfig.fromBlock(genesis)).isEqualTo(bft);
+    assertThat(ChannelConfig.fromBlock(base.genesisBlock(suite)).consenters()).isEmpty();
+  }
+
+  @Test
+  void duplicateConsenterIdsAreRefused() {
+    ChannelConfig.ConsenterSpec one = new ChannelConfig.ConsenterSpec(1, "h", 1, "M", ByteString.copyFromUtf8("a"),
+        ByteString.EMPTY, ByteString.EMPTY);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> sample().withConsenters(List.of(one, one)))
+        .hasMessageContaining("consenter id 1 appears twice");
+  }
+
+  @Test
   void roundTripsAfterSerialization() throws Exception {
     ChannelConfig config = sample();
     Block reparsed = Block.parseFrom(config.genesisBlock(suite).toByteArray());
