@@ -28,6 +28,15 @@ public interface PeerLedger extends AutoCloseable {
 
   Optional<TxRecord> transaction(String txId);
 
+  /**
+   * The outcome of committed transaction {@code txId}, as {@link #transaction} would report it but
+   * without reading the transaction back when its block is recent (commit status and duplicate
+   * checks ask this for every transaction).
+   */
+  default Optional<TxOutcome> transactionOutcome(String txId) {
+    return transaction(txId).map(tx -> new TxOutcome(tx.validationCode(), tx.blockNum()));
+  }
+
   TxSimulator newSimulator(String txId);
 
   /**

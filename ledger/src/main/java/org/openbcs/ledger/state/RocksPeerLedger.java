@@ -37,6 +37,7 @@ import org.openbcs.ledger.KeyModification;
 import org.openbcs.ledger.LedgerException;
 import org.openbcs.ledger.PeerLedger;
 import org.openbcs.ledger.StatePage;
+import org.openbcs.ledger.TxOutcome;
 import org.openbcs.ledger.TxRecord;
 import org.openbcs.ledger.TxSimulator;
 import org.openbcs.ledger.Version;
@@ -79,6 +80,11 @@ public final class RocksPeerLedger implements PeerLedger {
    * The block index learns a block's tx ids before its state lands, so tx lookups check this.
    */
   private volatile long committedHeight;
+  /** Blocks whose validation codes {@link #recentCodes} keeps, so recent outcomes need no block read. */
+  static final int RECENT_BLOCKS = 256;
+  /** Final validation codes of the last {@link #RECENT_BLOCKS} committed blocks, by block number. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> recentCodes =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** Height and tip hash including accepted blocks still in the writer; committing thread only. */
   private long acceptedHeight;
   private byte[] acceptedHash;
@@ -199,6 +205,22 @@ public final class RocksPeerLedger implements PeerLedger {
     try (RocksTxSimulator sim = new RocksTxSimulator(state, "")) {
       return sim.getHistory(namespace, key);
     }
+  }
+
+  @Override
+  public Optional<TxOutcome> transactionOutcome(String txId) {
+    Optional<TxLocation> loc = blocks.txLocation(txId);
+    if (loc.isEmpty() || loc.get().blockNum() >= committedHeight) {
+      return Optional.empty();
+    }
+    byte[] codes = recentCodes.get(loc.get().blockNum());
+    if (codes == null) {
+      return transaction(txId).map(tx -> new TxOutcome(tx.validationCode(), tx.blockNum()));
+    }
+    int i = loc.get().txIndex();
+    Invariants.check(i < codes.length, "channel %s: tx %s indexed at position %d of block %d with %d txs",
+        channelId, txId, i, loc.get().blockNum(), codes.length);
+    return Optional.of(new TxOutcome(codes[i] & 0xff, loc.get().blockNum()));
   }
 
   @Override
@@ -371,6 +393,9 @@ public final class RocksPeerLedger implements PeerLedger {
         log.error("channel {}: {}; refusing further commits until reopened", channelId, failure, e);
         throw e;
       }
+      // Codes first: a reader that sees the new height finds them (or falls back to the block).
+      recentCodes.put(n, result.validationCodes());
+      recentCodes.remove(n - RECENT_BLOCKS);
       committedHeight = n + 1;
       log.debug("channel {}: committed block {} ({} txs, {} valid)", channelId, n, newTxIds.size(), validTxs);
       if (listenersOnWriter) {

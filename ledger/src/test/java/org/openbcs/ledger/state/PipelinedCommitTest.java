@@ -194,6 +194,35 @@ class PipelinedCommitTest {
   }
 
   @Test
+  void outcomesMatchTheStoredBlocksFromTheCacheAndAfterReopen() {
+    List<Block> blocks = dependentBlocks();
+    List<String> txIds = List.of("w1", "r2ok", "r2stale", "d2", "r3old", "r3new", "r3deleted", "rq4ok", "rq4stale", "r5");
+    try (PeerLedger ledger = Ledgers.openPeerLedger(dir, TestBlocks.CHANNEL, suite)) {
+      List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
+      for (Block b : blocks) {
+        futures.add(ledger.commitAsync(b, TestBlocks.valid(b.getData().getDataCount())));
+      }
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+      for (String id : txIds) {
+        var record = ledger.transaction(id).orElseThrow();
+        assertThat(ledger.transactionOutcome(id)).as(id)
+            .contains(new org.openbcs.ledger.TxOutcome(record.validationCode(), record.blockNum()));
+      }
+      // r2ok repeats in block 3 as a duplicate; the first commit is the outcome.
+      assertThat(ledger.transactionOutcome("r2ok").orElseThrow().blockNum()).isEqualTo(2);
+      assertThat(ledger.transactionOutcome("r3old").orElseThrow().validationCode()).isEqualTo(MVCC);
+      assertThat(ledger.transactionOutcome("never")).isEmpty();
+    }
+    try (PeerLedger reopened = Ledgers.openPeerLedger(dir, TestBlocks.CHANNEL, suite)) {
+      for (String id : txIds) {
+        var record = reopened.transaction(id).orElseThrow();
+        assertThat(reopened.transactionOutcome(id)).as("%s after reopen", id)
+            .contains(new org.openbcs.ledger.TxOutcome(record.validationCode(), record.blockNum()));
+      }
+    }
+  }
+
+  @Test
   void aTransactionIsVisibleOnlyOnceItsStateIsWritten() throws Exception {
     TestBlocks.Chain chain = new TestBlocks.Chain(suite);
     int blocksToCommit = 60;
@@ -211,7 +240,11 @@ class PipelinedCommitTest {
         int next = 1;
         while (!done.get() && next <= blocksToCommit && seen.get() == null) {
           try {
-            if (ledger.transaction("tx" + next).isPresent()) {
+            // Both lookups: the full record (block read) and the outcome (recent-codes cache).
+            boolean visible = next % 2 == 0
+                ? ledger.transaction("tx" + next).isPresent()
+                : ledger.transactionOutcome("tx" + next).isPresent();
+            if (visible) {
               assertThat(ledger.getState("cc", "k" + next)).as("state of tx%d once it is visible", next).isPresent();
               observed.incrementAndGet();
               next++;

@@ -2,6 +2,7 @@ package org.openbcs.peer.committer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.openbcs.common.log.LogContext;
@@ -10,6 +11,7 @@ import org.openbcs.common.Verdict;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.crypto.SignatureVerifier;
 import org.openbcs.identity.Identity;
+import org.openbcs.ledger.BlockHashing;
 import org.openbcs.ledger.CommitResult;
 import org.openbcs.peer.channel.PeerChannel;
 import org.openbcs.peer.policy.EndorsementPolicies;
@@ -31,6 +33,14 @@ public final class BlockCommitter {
   private final EnvelopeInspector inspector;
   private final ValidationCounters counters = new ValidationCounters();
   private final TimeSource time;
+  /**
+   * The commit of the last block that changed chaincode definitions (a VALID-looking _lifecycle
+   * write or a config envelope): the next block's endorsement policies depend on it, so its
+   * validation waits for that commit.
+   */
+  private CompletableFuture<CommitResult> definitionsChange;
+  /** Height and header hash of the last block handed to the ledger (ahead of its durable height). */
+  private Tip accepted;
 
   public BlockCommitter(PeerChannel channel) {
     this(channel, TimeSource.SYSTEM);
@@ -42,6 +52,78 @@ public final class BlockCommitter {
     this.time = time;
     this.inspector =
         new EnvelopeInspector(channel, EndorsementPolicies.channelMajority(channel.config(), channel.msps()));
+  }
+
+  /** The chain tip the next block must follow: its height and the current block's header hash. */
+  public record Tip(long height, byte[] currentBlockHash) {}
+
+  /** The tip including blocks accepted by {@link #commitAsync} but not yet durable. */
+  public Tip tip() {
+    if (accepted != null) {
+      return accepted;
+    }
+    var info = channel.ledger().info();
+    return new Tip(info.height(), info.currentBlockHash());
+  }
+
+  /**
+   * As {@link #commit}, pipelined: validates {@code block} and hands it to the ledger's commit
+   * pipeline, returning once the ledger accepted it; the future completes when it is durable and
+   * its state written. Validation of the next block overlaps this block's write and fsync, except
+   * after a block that changes chaincode definitions (its policies must be in state first). Same
+   * single-caller contract as {@link #commit}.
+   *
+   * @throws org.openbcs.ledger.LedgerException if the block does not follow the accepted tip or an
+   *     earlier pipelined commit failed
+   */
+  public CompletableFuture<CommitResult> commitAsync(Block block) {
+    long blockNum = block.getHeader().getNumber();
+    try (LogContext.Scope ctx = LogContext.block(channel.channelId(), blockNum)) {
+      awaitDefinitionsChange(blockNum);
+      Validation validation = validateTimed(block);
+      byte[] codes = validation.codes();
+      CompletableFuture<CommitResult> done = channel.ledger().commitAsync(block, codes);
+      accepted = new Tip(blockNum + 1, BlockHashing.headerHash(channel.suite(), block.getHeader()));
+      if (validation.changesDefinitions()) {
+        definitionsChange = done;
+      }
+      String channelId = channel.channelId();
+      return done.thenApply(
+          result -> {
+            try (LogContext.Scope c = LogContext.block(channelId, blockNum)) {
+              return recordOutcome(blockNum, validation, result);
+            }
+          });
+    }
+  }
+
+  private void awaitDefinitionsChange(long blockNum) {
+    if (definitionsChange == null) {
+      return;
+    }
+    try {
+      definitionsChange.join();
+    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new org.openbcs.ledger.LedgerException(
+          "block " + blockNum + ": an earlier block that changed chaincode definitions failed to commit: " + cause,
+          cause);
+    } finally {
+      definitionsChange = null;
+    }
+  }
+
+  private CommitResult recordOutcome(long blockNum, Validation validation, CommitResult result) {
+    byte[] codes = validation.codes();
+    Invariants.check(
+        result.validationCodes().length == codes.length,
+        "ledger returned %d codes for %d envelopes in block %d",
+        result.validationCodes().length,
+        codes.length,
+        blockNum);
+    counters.add(result.validationCodes());
+    logLedgerDecisions(blockNum, validation.txIds(), codes, result.validationCodes());
+    return result;
   }
 
   /**
@@ -58,19 +140,14 @@ public final class BlockCommitter {
   private CommitResult commitInContext(Block block) {
     long blockNum = block.getHeader().getNumber();
     long start = time.monotonicNanos();
+    awaitDefinitionsChange(blockNum);
     Validation validation = validateTimed(block);
     byte[] codes = validation.codes();
     long verified = time.monotonicNanos();
     CommitResult result = channel.ledger().commit(block, codes);
+    accepted = null;
     long committed = time.monotonicNanos();
-    Invariants.check(
-        result.validationCodes().length == codes.length,
-        "ledger returned %d codes for %d envelopes in block %d",
-        result.validationCodes().length,
-        codes.length,
-        blockNum);
-    counters.add(result.validationCodes());
-    logLedgerDecisions(blockNum, validation.txIds(), codes, result.validationCodes());
+    recordOutcome(blockNum, validation, result);
     if (log.isDebugEnabled()) {
       log.debug(
           "[{}] committed block {} with {} txs, {} signatures: validate {} ms (inspect {} ms, verify {} ms,"
@@ -95,7 +172,13 @@ public final class BlockCommitter {
 
   /** Pre-validation codes and where the time went. */
   private record Validation(
-      byte[] codes, String[] txIds, int signatures, long inspectNanos, long verifyNanos, long policyNanos) {}
+      byte[] codes,
+      String[] txIds,
+      int signatures,
+      long inspectNanos,
+      long verifyNanos,
+      long policyNanos,
+      boolean changesDefinitions) {}
 
   /** Pre-validation codes (before MVCC), one per envelope. Does not touch the ledger's state. */
   byte[] validate(Block block) {
@@ -118,6 +201,7 @@ public final class BlockCommitter {
 
     byte[] codes = new byte[n];
     String[] txIds = new String[n];
+    boolean changesDefinitions = false;
     for (int i = 0; i < n; i++) {
       TxCheck check = checks.get(i);
       txIds[i] = check.txId();
@@ -151,6 +235,11 @@ public final class BlockCommitter {
         }
       }
       codes[i] = (byte) code.getNumber();
+      if (code == TxValidationCode.VALID
+          && (check instanceof TxCheck.Accepted
+              || (check instanceof TxCheck.Pending p && EnvelopeInspector.LIFECYCLE.equals(p.chaincode())))) {
+        changesDefinitions = true;
+      }
       if (!verdict.accepted()) {
         try (LogContext.Scope tx = LogContext.tx(channel.channelId(), check.txId())) {
           log.info(
@@ -164,7 +253,8 @@ public final class BlockCommitter {
         }
       }
     }
-    return new Validation(codes, txIds, batch.size(), t1 - t0, t2 - t1, time.monotonicNanos() - t2);
+    return new Validation(
+        codes, txIds, batch.size(), t1 - t0, t2 - t1, time.monotonicNanos() - t2, changesDefinitions);
   }
 
   /** Endorsers whose signature verified; bad signatures are dropped, the policy then decides. */

@@ -113,7 +113,7 @@ public final class ProposalValidator {
               + expectedTxId
               + ")");
     }
-    if (channel.ledger().transaction(expectedTxId).isPresent()) {
+    if (channel.ledger().transactionOutcome(expectedTxId).isPresent()) {
       throw new ProposalException(
           Status.Code.ALREADY_EXISTS, "duplicate transaction found [" + expectedTxId + "]");
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.openbcs.ledger.CommitResult;
 import org.openbcs.ledger.PeerLedger;
-import org.openbcs.ledger.TxRecord;
+import org.openbcs.ledger.TxOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +78,7 @@ public final class CommitWaiters implements AutoCloseable {
       future.completeExceptionally(new IllegalArgumentException("channel '" + channelId + "' not found"));
       return future;
     }
-    Optional<TxRecord> committed = ledger.transaction(txId);
+    Optional<TxOutcome> committed = ledger.transactionOutcome(txId);
     if (committed.isPresent()) {
       future.complete(new TxStatus(committed.get().validationCode(), committed.get().blockNum()));
       return future;
@@ -94,7 +94,7 @@ public final class CommitWaiters implements AutoCloseable {
     future.whenComplete((s, t) -> remove(key, future));
     // Registered first, checked again after: a commit between the two checks is not missed.
     ledger
-        .transaction(txId)
+        .transactionOutcome(txId)
         .ifPresent(tx -> future.complete(new TxStatus(tx.validationCode(), tx.blockNum())));
     return future;
   }
@@ -124,7 +124,7 @@ public final class CommitWaiters implements AutoCloseable {
       if (code == TxValidationCode.DUPLICATE_TXID_VALUE) {
         // A duplicate later in the chain never replaces the first commit of a tx id; only then is
         // the index consulted.
-        Optional<TxRecord> first = ledger.transaction(txId);
+        Optional<TxOutcome> first = ledger.transactionOutcome(txId);
         if (first.isPresent()) {
           status = new TxStatus(first.get().validationCode(), first.get().blockNum());
         }

@@ -202,7 +202,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase implements
             "channel '%s' of the request differs from channel '%s' of the transaction",
             request.getChannelId(), header.getChannelId());
       }
-      if (channel.ledger().transaction(txId).isPresent()) {
+      if (channel.ledger().transactionOutcome(txId).isPresent()) {
         throw new ProposalException(
             Status.Code.ALREADY_EXISTS, "duplicate transaction found [" + txId + "]");
       }

@@ -11,7 +11,8 @@ import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbcs.identity.SigningIdentity;
@@ -52,8 +53,13 @@ class LifecycleCommitTest {
         .build();
   }
 
-  @Test
-  void committedDefinitionGovernsLaterTransactions() {
+  /**
+   * {@code pipelined}: all three blocks are handed to {@code commitAsync} back to back, so block
+   * 2's validation must wait for block 1's definition to be in state (and block 3's for block 2's).
+   */
+  @ParameterizedTest(name = "pipelined={0}")
+  @ValueSource(booleans = {false, true})
+  void committedDefinitionGovernsLaterTransactions(boolean pipelined) {
     net = new TestNetwork(dir.resolve("crypto"), "Org1MSP", "Org2MSP", "Org3MSP");
     TxFactory txs = new TxFactory(net.suite);
     PeerChannel base = net.openChannel(dir.resolve("ledger"));
@@ -85,12 +91,6 @@ class LifecycleCommitTest {
             .rwset(definition("assets", 1, "OR('Org1MSP.peer')"))
             .build();
     Block b1 = txs.nextBlock(tip, List.of(early, minority, majority));
-    assertThat(committer.commit(b1).validationCodes())
-        .containsExactly(
-            TxValidationCode.INVALID_CHAINCODE_VALUE,
-            TxValidationCode.ENDORSEMENT_POLICY_FAILURE_VALUE,
-            TxValidationCode.VALID_VALUE);
-
     Envelope byOrg1 = txs.tx(client, "assets").endorsedBy(p1).writes("k1", "v").build();
     Envelope byOrg2 = txs.tx(client, "assets").endorsedBy(p2).writes("k2", "v").build();
     Envelope redefine =
@@ -99,16 +99,36 @@ class LifecycleCommitTest {
             .rwset(definition("assets", 2, "AND('Org2MSP.peer','Org3MSP.peer')"))
             .build();
     Block b2 = txs.nextBlock(b1, List.of(byOrg1, byOrg2, redefine));
-    assertThat(committer.commit(b2).validationCodes())
+    Envelope oldPolicy = txs.tx(client, "assets").endorsedBy(p1).writes("k3", "v").build();
+    Envelope newPolicy = txs.tx(client, "assets").endorsedBy(p2, p3).writes("k4", "v").build();
+    Block b3 = txs.nextBlock(b2, List.of(oldPolicy, newPolicy));
+    List<byte[]> codes;
+    if (pipelined) {
+      var f1 = committer.commitAsync(b1);
+      var f2 = committer.commitAsync(b2);
+      var f3 = committer.commitAsync(b3);
+      assertThat(committer.tip().height()).isEqualTo(4);
+      codes = List.of(f1.join().validationCodes(), f2.join().validationCodes(), f3.join().validationCodes());
+    } else {
+      codes =
+          List.of(
+              committer.commit(b1).validationCodes(),
+              committer.commit(b2).validationCodes(),
+              committer.commit(b3).validationCodes());
+    }
+    assertThat(codes.get(0))
+        .containsExactly(
+            TxValidationCode.INVALID_CHAINCODE_VALUE,
+            TxValidationCode.ENDORSEMENT_POLICY_FAILURE_VALUE,
+            TxValidationCode.VALID_VALUE);
+
+    assertThat(codes.get(1))
         .containsExactly(
             TxValidationCode.VALID_VALUE,
             TxValidationCode.ENDORSEMENT_POLICY_FAILURE_VALUE,
             TxValidationCode.VALID_VALUE);
 
-    Envelope oldPolicy = txs.tx(client, "assets").endorsedBy(p1).writes("k3", "v").build();
-    Envelope newPolicy = txs.tx(client, "assets").endorsedBy(p2, p3).writes("k4", "v").build();
-    Block b3 = txs.nextBlock(b2, List.of(oldPolicy, newPolicy));
-    assertThat(committer.commit(b3).validationCodes())
+    assertThat(codes.get(2))
         .containsExactly(TxValidationCode.ENDORSEMENT_POLICY_FAILURE_VALUE, TxValidationCode.VALID_VALUE);
     assertThat(channel.ledger().getState("assets", "k4")).isPresent();
     assertThat(channel.ledger().getState("assets", "k3")).isEmpty();
