@@ -52,6 +52,32 @@ class FileBlockStoreTest {
   }
 
   @Test
+  void recentBlocksServedFromMemoryEqualWhatTheFileHolds() {
+    TestBlocks.Chain chain = new TestBlocks.Chain(suite);
+    int count = FileBlockStore.RECENT_BLOCKS * 2 + 3;
+    List<Block> appended = new java.util.ArrayList<>();
+    appended.add(chain.next(TestBlocks.configTx("genesis")));
+    for (int n = 1; n < count; n++) {
+      appended.add(chain.next(TestBlocks.simpleTxs("b" + n, 2)));
+    }
+    try (BlockStore store = Ledgers.openBlockStore(dir, suite)) {
+      for (Block b : appended) {
+        store.append(b);
+      }
+      // Old blocks come from the file, the last RECENT_BLOCKS from memory: all must be the same.
+      for (int n = 0; n < count; n++) {
+        assertThat(store.blockByNumber(n)).as("block %d", n).contains(appended.get(n));
+      }
+      assertThat(store.blockByNumber(count)).isEmpty();
+    }
+    try (BlockStore reopened = Ledgers.openBlockStore(dir, suite)) {
+      for (int n = count - FileBlockStore.RECENT_BLOCKS; n < count; n++) {
+        assertThat(reopened.blockByNumber(n)).as("block %d from the file", n).contains(appended.get(n));
+      }
+    }
+  }
+
+  @Test
   void padsMetadataToFiveSlots() {
     Block b0 = TestBlocks.unchained(0, new byte[0], List.of(TestBlocks.configTx("g")), suite);
     Block bare = b0.toBuilder().clearMetadata().build();
