@@ -17,6 +17,14 @@ public final class ReplicaDriver {
   /** Receives committed blocks in height order (the ordering service's block cutter, or a test ledger). */
   public interface CommitSink {
     void deliver(Effect.Commit commit);
+
+    /**
+     * Committed heights the replica cannot deliver (R3.7, R3.8); the sink must fetch their contents
+     * from peers before the next {@link #deliver}. A sink that cannot do that fails loudly.
+     */
+    default void transfer(Effect.StateTransfer transfer) {
+      throw new IllegalStateException("commit sink cannot perform state transfer " + transfer);
+    }
   }
 
   private final FbftReplica replica;
@@ -74,6 +82,7 @@ public final class ReplicaDriver {
         }
         case Effect.ScheduleTimer t -> timers.schedule(t.round(), t.atMillis());
         case Effect.Commit c -> sink.deliver(c);
+        case Effect.StateTransfer t -> sink.transfer(t);
       }
     }
   }

@@ -27,6 +27,21 @@ public sealed interface FbftMessage {
     }
   }
 
+  /**
+   * Asks for the sender's signed {@link Checkpoint} at FBFT height {@code height} (R3.8). Handled by
+   * the driver that owns the ledger, not by the replica core.
+   */
+  record CheckpointRequest(long height) implements FbftMessage {}
+
+  /**
+   * "Right after applying FBFT height {@code height}, my ledger held {@code ledgerHeight} blocks and
+   * the last one's header hash is {@code ledgerTipHash}", signed by {@code signer} over
+   * {@link SigningBytes#checkpoint} (R3.8). A state transfer trusts it only when f + 1 replicas sign
+   * the same statement.
+   */
+  record Checkpoint(long height, long ledgerHeight, Digest ledgerTipHash, int signer, byte[] signature)
+      implements FbftMessage {}
+
   /** Short name for logs and counters. */
   default String kind() {
     return switch (this) {
@@ -36,6 +51,8 @@ public sealed interface FbftMessage {
       case CertForward c -> "cert-forward";
       case SyncRequest s -> "sync-request";
       case SyncResponse s -> "sync-response";
+      case CheckpointRequest c -> "checkpoint-request";
+      case Checkpoint c -> "checkpoint";
     };
   }
 }

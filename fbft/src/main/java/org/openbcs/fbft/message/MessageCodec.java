@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.openbcs.fbft.message.FbftMessage.CertForward;
+import org.openbcs.fbft.message.FbftMessage.Checkpoint;
+import org.openbcs.fbft.message.FbftMessage.CheckpointRequest;
 import org.openbcs.fbft.message.FbftMessage.Proposal;
 import org.openbcs.fbft.message.FbftMessage.SyncRequest;
 import org.openbcs.fbft.message.FbftMessage.SyncResponse;
@@ -27,6 +29,8 @@ public final class MessageCodec {
   private static final byte CERT_FORWARD = 4;
   private static final byte SYNC_REQUEST = 5;
   private static final byte SYNC_RESPONSE = 6;
+  private static final byte CHECKPOINT_REQUEST = 7;
+  private static final byte CHECKPOINT = 8;
 
   private final CodecLimits limits;
   private final UnaryOperator<byte[]> hash;
@@ -41,6 +45,15 @@ public final class MessageCodec {
     record Ok(FbftMessage message) implements Decoded {}
 
     record Malformed(String reason) implements Decoded {}
+  }
+
+  /**
+   * Whether {@code bytes} claim to be a ledger checkpoint request or answer (R3.8), by their header
+   * alone: those go to the driver that owns the ledger, not to the replica, and are decoded there.
+   */
+  public static boolean isCheckpointMessage(byte[] bytes) {
+    return bytes.length > 2 && bytes[0] == MAGIC && bytes[1] == VERSION
+        && (bytes[2] == CHECKPOINT_REQUEST || bytes[2] == CHECKPOINT);
   }
 
   public byte[] encode(FbftMessage message) {
@@ -73,6 +86,9 @@ public final class MessageCodec {
           writeBlock(w, b);
         }
       }
+      case CheckpointRequest c -> w.u8(CHECKPOINT_REQUEST).i64(c.height());
+      case Checkpoint c -> w.u8(CHECKPOINT).i64(c.height()).i64(c.ledgerHeight()).digest(c.ledgerTipHash())
+          .i32(c.signer()).bytes(c.signature());
     }
     return w.toBytes();
   }
@@ -106,6 +122,8 @@ public final class MessageCodec {
               }
               yield new SyncResponse(blocks);
             }
+            case CHECKPOINT_REQUEST -> new CheckpointRequest(r.round());
+            case CHECKPOINT -> new Checkpoint(r.round(), r.round(), r.digest(), r.i32(), r.bytes(limits.maxSignatureBytes()));
             default -> throw new MalformedException("unknown message type " + type);
           };
       if (r.remaining() != 0) {

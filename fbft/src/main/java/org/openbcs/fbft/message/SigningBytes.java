@@ -12,7 +12,21 @@ public final class SigningBytes {
   private static final byte[] TIMEOUT = "FBFT-TMO1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PROPOSAL = "FBFT-PROP1".getBytes(StandardCharsets.US_ASCII);
 
+  private static final byte[] CHECKPOINT = "FBFT-CKPT1".getBytes(StandardCharsets.US_ASCII);
+
   private SigningBytes() {}
+
+  /**
+   * A ledger checkpoint (R3.8). The scope (the channel) is signed too: replicas use one key across
+   * channels, and a checkpoint of one channel must not count as a vote for another's.
+   */
+  public static byte[] checkpoint(String scope, long height, long ledgerHeight, Digest ledgerTipHash) {
+    byte[] s = scope.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(CHECKPOINT.length + 4 + s.length + 16 + Digest.LENGTH);
+    b.put(CHECKPOINT).putInt(s.length).put(s).putLong(height).putLong(ledgerHeight);
+    ledgerTipHash.writeTo(b);
+    return b.array();
+  }
 
   public static byte[] vote(Digest blockId, long round, long height) {
     ByteBuffer b = ByteBuffer.allocate(VOTE.length + Digest.LENGTH + 16);

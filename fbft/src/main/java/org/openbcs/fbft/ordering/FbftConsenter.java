@@ -9,16 +9,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Status;
+import org.openbcs.crypto.CryptoSuite;
+import org.openbcs.fbft.Authenticator;
 import org.openbcs.fbft.ReplicaDriver;
 import org.openbcs.fbft.TimerService;
+import org.openbcs.fbft.message.Digest;
 import org.openbcs.fbft.message.FbftMessage;
 import org.openbcs.fbft.message.MessageCodec;
 import org.openbcs.fbft.protocol.Effect;
@@ -26,6 +33,7 @@ import org.openbcs.fbft.protocol.Event;
 import org.openbcs.fbft.protocol.FbftConfig;
 import org.openbcs.fbft.protocol.FbftReplica;
 import org.openbcs.fbft.wal.Wal;
+import org.openbcs.ledger.BlockHashing;
 import org.openbcs.ordering.spi.ChainSupport;
 import org.openbcs.ordering.spi.Consenter;
 import org.openbcs.ordering.spi.OrderingException;
@@ -37,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * the {@link FbftReplica} and its {@link ReplicaDriver}; Broadcast, the network and the loop's own
  * timers feed it through one bounded queue. Committed FBFT blocks with envelopes become Fabric
  * blocks through {@code chain.createNextBlock} and {@code chain.writeBlock}, in committed order;
- * empty FBFT blocks are consensus-only.
+ * empty FBFT blocks are consensus-only. Committed heights the replica cannot deliver (its peers no
+ * longer hold them) are brought in by state transfer from peer orderers before any later commit
+ * (spec R3.7, R3.8).
  */
 public final class FbftConsenter implements Consenter {
   private static final Logger log = LoggerFactory.getLogger(FbftConsenter.class);
@@ -47,6 +57,22 @@ public final class FbftConsenter implements Consenter {
   /** Timers kept for the newest scheduled round; older rounds' timers are stale to the replica anyway. */
   static final int MAX_TIMERS_PER_ROUND = 16;
   static final String APPLIED_FILE = "applied-height";
+
+  /**
+   * Test hook: a consenter whose state directory is in this set "crashes" before its next Fabric
+   * block write, right after making the WAL durable (the window of spec R3.7), and stops its loop.
+   */
+  static final Set<Path> CRASH_BEFORE_NEXT_WRITE = ConcurrentHashMap.newKeySet();
+
+  /** Test observation: state transfers completed, by state directory (R3.8). */
+  static final Map<Path, AtomicLong> STATE_TRANSFERS = new ConcurrentHashMap<>();
+
+  /** The crash injected through {@link #CRASH_BEFORE_NEXT_WRITE}. */
+  static final class InjectedCrash extends RuntimeException {
+    InjectedCrash(String message) {
+      super(message);
+    }
+  }
 
   private sealed interface Item {}
 
@@ -67,7 +93,12 @@ public final class FbftConsenter implements Consenter {
   private final Wal wal;
   private final GrpcPeerTransport transport;
   private final FbftInbound inbound;
+  private final Path stateDir;
   private final Path appliedFile;
+  private final CryptoSuite suite;
+  private final CheckpointExchange checkpoints;
+  private final BlockTransfer blockTransfer;
+  private final TransferCounters transferCounters;
   private final int n;
   private final long idleBlockIntervalMillis;
   private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(MAX_PENDING_EVENTS);
@@ -81,10 +112,17 @@ public final class FbftConsenter implements Consenter {
   private long timerRound = -1;
   private long timerSeq;
   private long applied;
+  /** Header hash of the ledger's last block, once this process wrote or transferred one (R3.8). */
+  private Digest ledgerTip;
   private volatile boolean halted;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The parts of state transfer (R3.8) that talk to other orderers. */
+  record TransferPorts(CryptoSuite suite, List<String> endpoints, BlockTransfer.BlockSource fetcher, Authenticator auth) {}
 
   FbftConsenter(ChainSupport chain, FbftConfig config, FbftReplica replica, MessageCodec codec, Wal wal,
-      GrpcPeerTransport transport, FbftInbound inbound, Path stateDir, long idleBlockIntervalMillis) {
+      GrpcPeerTransport transport, FbftInbound inbound, Path stateDir, long idleBlockIntervalMillis,
+      TransferPorts ports) {
     this.idleBlockIntervalMillis = idleBlockIntervalMillis;
     this.chain = chain;
     this.replica = replica;
@@ -92,10 +130,27 @@ public final class FbftConsenter implements Consenter {
     this.transport = transport;
     this.inbound = inbound;
     this.n = config.n();
+    this.stateDir = stateDir;
     this.appliedFile = stateDir.resolve(APPLIED_FILE);
     this.applied = readApplied(appliedFile);
+    this.suite = ports.suite();
+    this.transferCounters = new TransferCounters();
+    this.checkpoints = new CheckpointExchange(chain.channelId(), n, config.f(), ports.auth(), codec, transport,
+        transferCounters);
+    this.blockTransfer = new BlockTransfer(chain, suite, replica.id(), ports.endpoints(), checkpoints, ports.fetcher(),
+        transferCounters, config.baseTimeoutMillis(), () -> halted, () -> chain.time().wallMillis());
     TimerService timerService = this::schedule;
-    this.driver = new ReplicaDriver(replica, codec, transport, wal, timerService, this::deliver);
+    this.driver = new ReplicaDriver(replica, codec, transport, wal, timerService, new ReplicaDriver.CommitSink() {
+      @Override
+      public void deliver(Effect.Commit commit) {
+        FbftConsenter.this.deliver(commit);
+      }
+
+      @Override
+      public void transfer(Effect.StateTransfer transfer) {
+        FbftConsenter.this.transfer(transfer);
+      }
+    });
     this.thread = Thread.ofPlatform().name("fbft-" + chain.channelId() + "-r" + replica.id()).daemon(true)
         .unstarted(this::run);
   }
@@ -128,7 +183,8 @@ public final class FbftConsenter implements Consenter {
 
   @Override
   public void halt() {
-    if (halted) {
+    // The loop may have stopped on its own (halted) with its transport and WAL still open.
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
     halted = true;
@@ -156,6 +212,11 @@ public final class FbftConsenter implements Consenter {
     return committedHeight.get();
   }
 
+  /** Refused checkpoint messages and transferred blocks, by reason (R3.8). */
+  Map<TransferCounters.Reason, Long> transferDrops() {
+    return transferCounters.snapshot();
+  }
+
   /** This node's replica index (its endpoint's position in the channel's orderer endpoints). */
   public int replicaId() {
     return replica.id();
@@ -164,6 +225,9 @@ public final class FbftConsenter implements Consenter {
   private void onFrame(FbftWire.Frame f) {
     if (f.from() < 0 || f.from() >= n || f.from() == replica.id()) {
       droppedFrames.incrementAndGet();
+      return;
+    }
+    if (!halted && checkpoints.offer(f.from(), f.message(), nowMillis())) {
       return;
     }
     if (halted || !queue.offer(new Input(new Event.BytesReceived(f.from(), f.message())))) {
@@ -190,7 +254,9 @@ public final class FbftConsenter implements Consenter {
 
   private void run() {
     try {
-      handle(new Event.WalRecovered(wal.recover()));
+      // The sink applied commits up to `applied`; the replica re-delivers any committed height
+      // above it (a crash between the WAL's Committed record and the block write, R3.7).
+      handle(new Event.WalRecovered(wal.recover(), applied));
       while (!halted) {
         Item item = next();
         if (item == null) {
@@ -206,6 +272,12 @@ public final class FbftConsenter implements Consenter {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (BlockTransfer.Aborted e) {
+      halted = true;
+      log.info("channel={} fbft replica {}: {}", chain.channelId(), replica.id(), e.getMessage());
+    } catch (InjectedCrash e) {
+      halted = true;
+      log.warn("channel={} fbft replica {}: {}", chain.channelId(), replica.id(), e.getMessage());
     } catch (RuntimeException | Error e) {
       halted = true;
       log.error("channel={} fbft replica {} stopped: {}", chain.channelId(), replica.id(), e.toString(), e);
@@ -264,7 +336,11 @@ public final class FbftConsenter implements Consenter {
   private void deliver(Effect.Commit commit) {
     long height = commit.block().height();
     committedHeight.accumulateAndGet(height, Math::max);
-    if (height <= applied || commit.block().payload().isEmpty()) {
+    if (height <= applied) {
+      return;
+    }
+    if (commit.block().payload().isEmpty()) {
+      markApplied(height);
       return;
     }
     List<Envelope> envelopes = new ArrayList<>(commit.block().payload().size());
@@ -278,12 +354,51 @@ public final class FbftConsenter implements Consenter {
       }
     }
     if (!envelopes.isEmpty()) {
+      if (CRASH_BEFORE_NEXT_WRITE.remove(stateDir)) {
+        wal.sync();
+        throw new InjectedCrash("injected crash after the WAL committed fbft height " + height
+            + " and before its block was written");
+      }
       var block = chain.writeBlock(chain.createNextBlock(envelopes));
+      ledgerTip = Digest.of(BlockHashing.headerHash(suite, block.getHeader()));
       log.debug("channel={} fbft h={} -> block {} with {} envelopes", chain.channelId(), height,
           block.getHeader().getNumber(), envelopes.size());
     }
+    markApplied(height);
+  }
+
+  /**
+   * Every applied height is recorded, empty blocks included: a restart then re-delivers only what
+   * a crash really kept from the ledger (R3.7), and peers can be told where the ledger stood after
+   * each height (R3.8).
+   */
+  private void markApplied(long height) {
     applied = height;
     writeApplied(appliedFile, height);
+    if (ledgerTip != null) {
+      checkpoints.record(height, chain.height(), ledgerTip);
+    }
+  }
+
+  /**
+   * R3.8: FBFT heights up to {@code t.toHeight()} are committed but their blocks are gone from the
+   * peers' memory. Fetch the Fabric blocks they produced from peer orderers, trusting only what
+   * f + 1 of them signed; the replica loop waits, so later commits apply in order.
+   */
+  private void transfer(Effect.StateTransfer t) {
+    committedHeight.accumulateAndGet(t.toHeight(), Math::max);
+    if (t.toHeight() <= applied) {
+      return;
+    }
+    try {
+      CheckpointExchange.Position p = blockTransfer.run(t.toHeight());
+      ledgerTip = p.tipHash();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BlockTransfer.Aborted("interrupted during state transfer to fbft height " + t.toHeight());
+    }
+    markApplied(t.toHeight());
+    STATE_TRANSFERS.computeIfAbsent(stateDir, k -> new AtomicLong()).incrementAndGet();
   }
 
   /**

@@ -38,6 +38,8 @@ public final class FbftConsenterFactory implements ConsenterFactory {
   public static final String TYPE = "fbft";
   /** HotStuff needs n = 3f + 1 with f >= 1 to tolerate anything. */
   public static final int MIN_REPLICAS = 4;
+  /** A peer orderer's Deliver that sends nothing for this long is abandoned for the next (R3.8). */
+  static final long TRANSFER_RESPONSE_TIMEOUT_MILLIS = 10_000;
 
   private final OrdererConfig node;
   private final FbftOptions options;
@@ -82,9 +84,11 @@ public final class FbftConsenterFactory implements ConsenterFactory {
 
     FbftConfig config = FbftConfig.defaults(endpoints.size())
         .withBaseTimeout(options.baseTimeoutMillis())
-        .withBlockEnvelopes(cc.batch().maxMessageCount());
+        .withBlockEnvelopes(cc.batch().maxMessageCount())
+        .withRetainBlocks(options.retainBlocks());
     UnaryOperator<byte[]> hash = suite::hash;
-    FbftReplica replica = new FbftReplica(config, new CryptoAuthenticator(self, me.privateKey(), keys, suite), hash);
+    CryptoAuthenticator auth = new CryptoAuthenticator(self, me.privateKey(), keys, suite);
+    FbftReplica replica = new FbftReplica(config, auth, hash);
     Path stateDir = node.dataDir().resolve("fbft").resolve(ch);
     Path tlsDir = node.tlsDir();
     GrpcPeerTransport.ClientTls tls = new GrpcPeerTransport.ClientTls(
@@ -97,8 +101,10 @@ public final class FbftConsenterFactory implements ConsenterFactory {
       transport.close();
       throw e;
     }
+    DeliverFetcher fetcher = new DeliverFetcher(ch, me, tls, TRANSFER_RESPONSE_TIMEOUT_MILLIS);
     return new FbftConsenter(chain, config, replica, new MessageCodec(config.codecLimits(), hash), wal, transport,
-        inbound, stateDir, options.idleBlockIntervalMillis());
+        inbound, stateDir, options.idleBlockIntervalMillis(),
+        new FbftConsenter.TransferPorts(suite, endpoints, fetcher, auth));
   }
 
   /** The configured endpoint's index, checked against the certificate list (or found from it). */

@@ -21,15 +21,20 @@ import java.util.Optional;
  * @param baseTimeoutMillis FBFT base round timeout (R2.2)
  * @param idleBlockIntervalMillis how long a leader waits before proposing an empty block (pacing
  *     of an idle channel; bounds the commit latency added after a payload block to about twice this)
+ * @param retainBlocks committed FBFT blocks kept in memory for peers' sync; a replica further
+ *     behind catches up by state transfer (R3.8)
  */
 public record FbftOptions(
-    List<Path> peerCerts, Optional<String> selfEndpoint, long baseTimeoutMillis, long idleBlockIntervalMillis) {
+    List<Path> peerCerts, Optional<String> selfEndpoint, long baseTimeoutMillis, long idleBlockIntervalMillis,
+    int retainBlocks) {
   public static final String PEER_CERTS = "fbft.peer-certs";
   public static final String ENDPOINT = "fbft.endpoint";
   public static final String BASE_TIMEOUT_MS = "fbft.base-timeout-ms";
   public static final String IDLE_BLOCK_MS = "fbft.idle-block-ms";
+  public static final String RETAIN_BLOCKS = "fbft.retain-blocks";
   public static final long DEFAULT_BASE_TIMEOUT_MILLIS = 1000;
   public static final long DEFAULT_IDLE_BLOCK_MILLIS = 100;
+  public static final int DEFAULT_RETAIN_BLOCKS = 512;
 
   public FbftOptions {
     peerCerts = List.copyOf(peerCerts);
@@ -39,6 +44,9 @@ public record FbftOptions(
     if (idleBlockIntervalMillis < 0 || idleBlockIntervalMillis * 4 > baseTimeoutMillis) {
       throw new IllegalArgumentException(IDLE_BLOCK_MS + " must be between 0 and a quarter of " + BASE_TIMEOUT_MS
           + " (" + baseTimeoutMillis + "), got " + idleBlockIntervalMillis);
+    }
+    if (retainBlocks < 1) {
+      throw new IllegalArgumentException(RETAIN_BLOCKS + " must be positive, got " + retainBlocks);
     }
   }
 
@@ -51,7 +59,8 @@ public record FbftOptions(
         .map(Path::of)
         .toList();
     return new FbftOptions(certs, Optional.ofNullable(options.get(ENDPOINT)),
-        number(options, BASE_TIMEOUT_MS, DEFAULT_BASE_TIMEOUT_MILLIS), number(options, IDLE_BLOCK_MS, DEFAULT_IDLE_BLOCK_MILLIS));
+        number(options, BASE_TIMEOUT_MS, DEFAULT_BASE_TIMEOUT_MILLIS), number(options, IDLE_BLOCK_MS, DEFAULT_IDLE_BLOCK_MILLIS),
+        (int) Math.min(Integer.MAX_VALUE, number(options, RETAIN_BLOCKS, DEFAULT_RETAIN_BLOCKS)));
   }
 
   private static long number(Map<String, String> options, String key, long dflt) {

@@ -22,5 +22,7 @@ public enum DropReason {
   OVERSIZE,
   MEMPOOL_FULL,
   SYNC_UNKNOWN_BLOCK,
-  SYNC_UNLINKED
+  SYNC_UNLINKED,
+  /** A message the replica core does not handle (checkpoints belong to the driver, R3.8). */
+  NOT_FOR_REPLICA
 }

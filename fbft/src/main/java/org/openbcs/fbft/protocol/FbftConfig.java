@@ -58,6 +58,11 @@ public record FbftConfig(
         maxBufferedMessages, max, maxMempoolEnvelopes, retainBlocks, codecLimits);
   }
 
+  public FbftConfig withRetainBlocks(int blocks) {
+    return new FbftConfig(n, baseTimeoutMillis, maxTimeoutDoublings, reputationRounds, maxRoundsAhead,
+        maxBufferedMessages, maxBlockEnvelopes, maxMempoolEnvelopes, blocks, codecLimits);
+  }
+
   /** Byzantine replicas tolerated. */
   public int f() {
     return (n - 1) / 3;

@@ -80,6 +80,12 @@ public final class FbftReplica {
   private Optional<TimeoutCert> lastTc = Optional.empty();
   private long timedOutRound;
   private Block committed;
+  /**
+   * Highest height handed to the commit sink (as a Commit or a StateTransfer). Below
+   * {@code committed.height()} only after a crash between the WAL's Committed record and the sink
+   * (R3.7); commits above {@code committed} are never emitted before this catches up.
+   */
+  private long delivered;
 
   public FbftReplica(FbftConfig config, Authenticator auth, UnaryOperator<byte[]> hash) {
     this.config = config;
@@ -101,7 +107,7 @@ public final class FbftReplica {
     this.out = new ArrayList<>();
     this.currentSender = -1;
     switch (event) {
-      case Event.WalRecovered w -> recover(w.state());
+      case Event.WalRecovered w -> recover(w.state(), w.deliveredHeight());
       case Event.MessageReceived m -> {
         if (started) {
           onMessage(m.from(), m.message());
@@ -124,7 +130,7 @@ public final class FbftReplica {
 
   // ---- startup and recovery (R3.6) ----
 
-  private void recover(WalState s) {
+  private void recover(WalState s, long deliveredHeight) {
     Invariants.check(!started, "replica %d received WalRecovered twice", self);
     started = true;
     committed = s.committedBlockId().filter(id -> !id.equals(genesis.id()))
@@ -137,9 +143,16 @@ public final class FbftReplica {
     timedOutRound = 0;
     highQc = s.highQc().orElse(genesis.justify());
     currentRound = 0;
-    LOG.info("fbft replica {} starting: committed h={} r={}, highQc r={}, lastVoted r={}",
-        self, committed.height(), committed.round(), highQc.round(), lastVotedRound);
+    delivered = Math.max(0, Math.min(deliveredHeight, committed.height()));
+    LOG.info("fbft replica {} starting: committed h={} r={}, highQc r={}, lastVoted r={}, delivered h={}",
+        self, committed.height(), committed.round(), highQc.round(), lastVotedRound, delivered);
     enterRound(highQc.round() + 1);
+    if (delivered < committed.height() && !highQc.signatures().isEmpty()) {
+      // R3.7: fetch the undelivered blocks now rather than at the first proposal; the request's
+      // fromHeight reaches down to them (requestSync) and the response is authenticated from the
+      // committed id.
+      requestSync(signerToAsk(highQc, 0), highQc.blockId());
+    }
   }
 
   // ---- inbound ----
@@ -175,6 +188,8 @@ public final class FbftReplica {
       case CertForward c -> onCertForward(c);
       case SyncRequest s -> onSyncRequest(from, s);
       case SyncResponse s -> onSyncResponse(from, s);
+      case FbftMessage.CheckpointRequest c -> drop(DropReason.NOT_FOR_REPLICA, from, c);
+      case FbftMessage.Checkpoint c -> drop(DropReason.NOT_FOR_REPLICA, from, c);
     }
   }
 
@@ -484,9 +499,46 @@ public final class FbftReplica {
     for (Effect.Commit c : commits) {
       mempool.removeCommitted(c.block().payload());
     }
+    // R3.7: the sink applies heights in order, so a backlog left by a crash goes first.
+    deliverBacklog(lowest.justify(), true);
     out.addAll(commits);
     committed = top;
+    delivered = top.height();
     tree.prune(committed.height());
+  }
+
+  /**
+   * R3.7: hands the sink the committed heights it never applied, (delivered, committed]. Their
+   * blocks are re-delivered when the tree holds them (synced below the restart stub and
+   * authenticated by the hash chain from the committed id, which this replica's own WAL vouches
+   * for). Otherwise, if {@code orTransfer}, the sink is told to fetch them by state transfer.
+   *
+   * @param certifyingCommitted a QC for the committed block, for its Commit effect
+   */
+  private void deliverBacklog(QuorumCert certifyingCommitted, boolean orTransfer) {
+    if (delivered >= committed.height()) {
+      return;
+    }
+    Optional<List<Block>> chain = heldDownTo(delivered + 1);
+    if (chain.isPresent()) {
+      List<Effect.Commit> redo = new ArrayList<>();
+      QuorumCert certifying = certifyingCommitted;
+      for (Block b : chain.get()) {
+        redo.add(new Effect.Commit(b, certifying));
+        certifying = b.justify();
+      }
+      Collections.reverse(redo);
+      LOG.info("fbft replica {}: re-delivering committed heights {}..{} the sink had not applied",
+          self, delivered + 1, committed.height());
+      out.addAll(redo);
+    } else if (orTransfer) {
+      LOG.info("fbft replica {}: committed heights {}..{} are not retained by peers; state transfer",
+          self, delivered + 1, committed.height());
+      out.add(new Effect.StateTransfer(delivered, committed.height(), committed.id()));
+    } else {
+      return;
+    }
+    delivered = committed.height();
   }
 
   /** R2.2: entering a round arms its timer and, at the round's leader, proposes. */
@@ -594,10 +646,15 @@ public final class FbftReplica {
       syncRequested.clear();
     }
     syncRequested.put(key, now);
-    // After a restart the committed block is a stub: ask for the reputation window below it too.
-    long fromHeight = BlockTree.isStub(committed)
-        ? Math.max(0, committed.height() - 2L * config.reputationRounds())
-        : committed.height();
+    // After a restart the committed block is a stub: ask for the reputation window below it too,
+    // and for undelivered heights (R3.7) as far as half a response reaches; further down is for
+    // state transfer, and asking for it would crowd out the blocks above the stub.
+    long fromHeight = committed.height();
+    if (BlockTree.isStub(committed)) {
+      long reputationWindow = committed.height() - 2L * config.reputationRounds();
+      long backlog = Math.max(delivered, committed.height() - config.codecLimits().maxSyncBlocks() / 2);
+      fromHeight = Math.max(0, Math.min(reputationWindow, backlog));
+    }
     out.add(new Effect.Send(from, new SyncRequest(missing, fromHeight)));
   }
 
@@ -655,11 +712,27 @@ public final class FbftReplica {
         expect = b.parentId();
       }
     }
-    for (Block b : s.blocks()) {
+    if (delivered < committed.height()) {
+      // R3.7: a child of the committed block in this response certifies it for the Commit effect.
+      for (Block b : s.blocks()) {
+        if (b.parentId().equals(committed.id()) && b.justify().round() == committed.round()) {
+          deliverBacklog(b.justify(), false);
+          break;
+        }
+      }
+    }
+    List<Block> blocks = s.blocks();
+    for (int i = 0; i < blocks.size(); i++) {
+      Block b = blocks.get(i);
       if (b.height() <= committed.height() || tree.contains(b.id())) {
         continue;
       }
       Optional<Block> parent = tree.get(b.parentId());
+      if (parent.isEmpty() && b.height() > committed.height() + 1 && jump(from, blocks)) {
+        // The anchor moved up; rescan, skipping what is now at or below it.
+        i = -1;
+        continue;
+      }
       if (parent.isEmpty() || parent.get().height() + 1 != b.height() || parent.get().round() != b.justify().round()
           || b.round() <= b.justify().round()) {
         drop(DropReason.SYNC_UNLINKED, from, s);
@@ -672,6 +745,89 @@ public final class FbftReplica {
       processQc(b.justify());
       addBlock(b);
     }
+  }
+
+  /** The held blocks from the committed one down to height {@code lowest}, top first; empty if one is missing. */
+  private Optional<List<Block>> heldDownTo(long lowest) {
+    List<Block> down = new ArrayList<>();
+    Block cur = committed;
+    while (!BlockTree.isStub(cur)) {
+      down.add(cur);
+      if (cur.height() <= lowest) {
+        return Optional.of(down);
+      }
+      Optional<Block> p = tree.parent(cur);
+      if (p.isEmpty()) {
+        break;
+      }
+      cur = p.get();
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * R3.8: the response does not link to anything this replica holds, because its peers no longer
+   * retain the blocks in between. It adopts the highest block B0 of the response that carries a
+   * commit proof: B0, its child B1 with {@code B1.round = B0.round + 1}, and B1's child B2 whose
+   * justify is a valid QC for B1 (the two-chain of R1.5, so every honest replica commits B0 at its
+   * height). Ids are recomputed and parents are hash links, so the proof needs q signatures nobody
+   * can forge. Blocks linked below B0 in the response become its history for leader reputation.
+   * The heights skipped are handed to the sink as a StateTransfer. lastVotedRound and highQc are
+   * untouched, so the replica never votes against what it voted before (R1.2).
+   *
+   * @return true if the committed block moved up
+   */
+  private boolean jump(int from, List<Block> blocks) {
+    for (int i = blocks.size() - 3; i >= 0; i--) {
+      Block b0 = blocks.get(i);
+      Block b1 = blocks.get(i + 1);
+      Block b2 = blocks.get(i + 2);
+      if (b0.height() <= committed.height() || b0.round() <= b0.justify().round()
+          || !b1.parentId().equals(b0.id()) || b1.round() != b0.round() + 1 || b1.height() != b0.height() + 1
+          || b1.justify().round() != b0.round() || b1.justify().height() != b0.height()
+          || !b2.parentId().equals(b1.id()) || b2.justify().round() != b1.round()
+          || b2.justify().height() != b1.height() || b2.height() != b1.height() + 1) {
+        continue;
+      }
+      if (!verifier.verifyQc(b2.justify()) || !verifier.verifyQc(b1.justify())) {
+        drops.count(DropReason.INVALID_QC);
+        continue;
+      }
+      adoptCommitted(b0, blocks, i);
+      return true;
+    }
+    return false;
+  }
+
+  private void adoptCommitted(Block b0, List<Block> blocks, int index) {
+    List<Block> history = new ArrayList<>();
+    Digest expect = b0.parentId();
+    for (int j = index - 1; j >= 0 && history.size() < config.retainBlocks(); j--) {
+      Block x = blocks.get(j);
+      if (!x.id().equals(expect)) {
+        break;
+      }
+      history.add(x);
+      expect = x.parentId();
+    }
+    Collections.reverse(history);
+    Block root = history.isEmpty() ? b0 : history.get(0);
+    tree = new BlockTree(root, config.retainBlocks());
+    for (Block x : history) {
+      tree.add(x);
+    }
+    tree.add(b0);
+    leaders = new LeaderElection(config, tree);
+    LOG.info("fbft replica {}: committed h={} is not linked to the blocks peers retain; adopting committed {} "
+        + "with its commit proof and {} blocks of history", self, committed.height(), b0, history.size());
+    long afterHeight = delivered;
+    committed = b0;
+    persist(new WalRecord.Committed(b0.height(), b0.round(), b0.id()));
+    leaders.snapshot(b0).ifPresent(this::persist);
+    mempool.removeCommitted(b0.payload());
+    syncRequested.clear();
+    out.add(new Effect.StateTransfer(afterHeight, b0.height(), b0.id()));
+    delivered = b0.height();
   }
 
   // ---- blocks and buffering ----

@@ -11,5 +11,10 @@ public enum Byzantine {
   /** As leader, justifies its proposals with a QC for a made-up block with too few or bad signatures. */
   FORGE_QC,
   /** As leader, justifies its proposals with a forged TC over the genesis QC. */
-  FORGE_TC
+  FORGE_TC,
+  /**
+   * Answers every sync request with forged blocks at the requested heights: made-up payloads,
+   * hash-linked, with QCs of garbage signatures, including a would-be commit proof (R3.8).
+   */
+  FORGE_SYNC
 }

@@ -18,11 +18,25 @@ import org.openbcs.fbft.message.TimeoutSig;
  * replica's own key, so everything it claims on behalf of others carries garbage signatures.
  */
 final class ByzantineRewriter {
+  /** How far ahead of the real chain a FORGE_SYNC replica claims to be. */
+  static final long FORGED_LEAD = 1000;
+
   private ByzantineRewriter() {}
 
   /** The bytes to send instead of {@code wire}; null to send nothing. */
   static byte[] outbound(Byzantine kind, int self, int to, byte[] wire, Simulation sim) {
     if (kind == Byzantine.DOUBLE_VOTE || kind == Byzantine.SILENT) {
+      return wire;
+    }
+    if (kind == Byzantine.FORGE_SYNC) {
+      MessageCodec.Decoded d = sim.codec().decode(wire);
+      if (d instanceof MessageCodec.Decoded.Ok(FbftMessage.SyncResponse r) && !r.blocks().isEmpty()) {
+        return sim.codec().encode(forgedSync(self, r.blocks().get(0).justify(), r.blocks().size(), sim));
+      }
+      if (d instanceof MessageCodec.Decoded.Ok(FbftMessage.CertForward c)) {
+        // A replica that times out a round we left is behind: offer it a forged way to catch up too.
+        sim.transmit(self, to, sim.codec().encode(forgedSync(self, c.highQc(), 3, sim)));
+      }
       return wire;
     }
     if (!(sim.codec().decode(wire) instanceof MessageCodec.Decoded.Ok(FbftMessage.Proposal p))
@@ -75,8 +89,38 @@ final class ByzantineRewriter {
         Block genesis = Block.genesis(sim.hash());
         yield sim.codec().encode(reProposal(sim, self, b.round(), 1, genesis.justify(), b.payload(), Optional.of(forged)));
       }
-      case SILENT, DOUBLE_VOTE -> wire;
+      case SILENT, DOUBLE_VOTE, FORGE_SYNC -> wire;
     };
+  }
+
+  /**
+   * A chain on top of the real certificate {@code base} that claims to be far ahead of it ({@link #FORGED_LEAD} heights and
+   * rounds), in consecutive rounds (so it looks like a commit proof a lagging replica would jump
+   * to), each block holding a payload nobody submitted and justified by a QC of the forger's own
+   * signature plus garbage.
+   */
+  private static FbftMessage.SyncResponse forgedSync(int self, QuorumCert base, int size, Simulation sim) {
+    List<Block> forged = new ArrayList<>();
+    QuorumCert justify = base;
+    long round = base.round() + 1 + FORGED_LEAD;
+    // At least three blocks, the shape of a commit proof, even when the honest answer is shorter.
+    int count = Math.max(3, size);
+    for (int k = 0; k < count; k++) {
+      long height = base.height() + 1 + FORGED_LEAD + k;
+      Block f = Block.create(round, height, justify, self,
+          List.of(("forged-" + self + "-" + height).getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+          sim.hash());
+      forged.add(f);
+      List<SignerSig> sigs = new ArrayList<>();
+      for (int i = 0; i < sim.n(); i++) {
+        sigs.add(new SignerSig(i, i == self
+            ? sim.auth(self).sign(SigningBytes.vote(f.id(), f.round(), f.height()))
+            : new byte[] {9, 9, 9, 9, 9, 9, 9, 9}));
+      }
+      justify = new QuorumCert(f.id(), f.round(), f.height(), sigs);
+      round++;
+    }
+    return new FbftMessage.SyncResponse(forged);
   }
 
   private static FbftMessage.Proposal reProposal(Simulation sim, int self, long round, long height, QuorumCert justify,

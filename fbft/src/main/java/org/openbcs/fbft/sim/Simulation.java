@@ -56,6 +56,9 @@ public final class Simulation {
 
   // Invariant state.
   private final Map<Long, Digest> committedAtHeight = new HashMap<>();
+  /** Blocks committed by any replica, faulty ones included: what a state transfer can copy. */
+  private final Map<Long, Digest> anyCommittedAtHeight = new HashMap<>();
+  private long stateTransfers;
   private final Set<ByteBuffer> submitted = new HashSet<>();
   private final Set<Digest> proposed = new HashSet<>();
   private final Map<Long, Digest>[] votesByRound;
@@ -88,6 +91,8 @@ public final class Simulation {
     ReplicaDriver driver;
     boolean up;
     int incarnation;
+    int votes;
+    long lastVoteAt = -1;
 
     Node(int id) {
       this.id = id;
@@ -109,9 +114,21 @@ public final class Simulation {
               step(this, new Event.TimerFired(round));
             }
           }),
-          c -> onCommit(this, c));
+          new ReplicaDriver.CommitSink() {
+            @Override
+            public void deliver(Effect.Commit c) {
+              onCommit(Node.this, c);
+            }
+
+            @Override
+            public void transfer(Effect.StateTransfer t) {
+              onStateTransfer(Node.this, t);
+            }
+          });
       up = true;
-      step(this, new Event.WalRecovered(wal.recover()));
+      // The simulated ledger survives crashes and is written with each Commit, before the WAL
+      // could be synced: everything up to its size was delivered.
+      step(this, new Event.WalRecovered(wal.recover(), ledger.size()));
     }
   }
 
@@ -256,6 +273,8 @@ public final class Simulation {
       case 4 -> "cert-forward";
       case 5 -> "sync-request";
       case 6 -> "sync-response";
+      case 7 -> "checkpoint-request";
+      case 8 -> "checkpoint";
       default -> "other";
     };
   }
@@ -300,6 +319,10 @@ public final class Simulation {
         proposed.add(p.block().id());
       }
       // I5: an honest replica never votes twice in a round, across restarts too.
+      if (m instanceof FbftMessage.Vote && node.votes < Integer.MAX_VALUE) {
+        node.votes++;
+        node.lastVoteAt = now;
+      }
       if (m instanceof FbftMessage.Vote v && node.honest()) {
         Digest prior = votesByRound[node.id].putIfAbsent(v.round(), v.blockId());
         if (prior != null) {
@@ -329,6 +352,7 @@ public final class Simulation {
     }
     node.ledger.add(b.id());
     node.committedAt.add(now);
+    anyCommittedAtHeight.putIfAbsent(h, b.id());
     if (!node.honest()) {
       return;
     }
@@ -350,6 +374,48 @@ public final class Simulation {
     if (gstTargetHeight >= 0 && h > gstTargetHeight && progressAfterGstAt[node.id] < 0) {
       progressAfterGstAt[node.id] = now;
     }
+  }
+
+  /**
+   * A replica skipped heights it could not sync (R3.8). The simulated ledger copies them from the
+   * replicas that committed them, which models a transfer of the contents the peers' ledgers agree
+   * on; the replica's own claim is checked: its anchor must be the block the others committed.
+   */
+  private void onStateTransfer(Node node, Effect.StateTransfer t) {
+    stateTransfers++;
+    if (t.afterHeight() > node.ledger.size()) {
+      fail("I4 replica " + node.id + " state transfer after height " + t.afterHeight() + " but its ledger ends at "
+          + node.ledger.size());
+      return;
+    }
+    for (long h = node.ledger.size() + 1; h <= t.toHeight(); h++) {
+      Digest id = anyCommittedAtHeight.get(h);
+      if (id == null) {
+        fail("I4 replica " + node.id + " state transfer to height " + t.toHeight() + " but nobody committed " + h);
+        return;
+      }
+      node.ledger.add(id);
+      node.committedAt.add(now);
+    }
+    Digest anchor = node.ledger.get((int) t.toHeight() - 1);
+    if (!anchor.equals(t.toBlockId())) {
+      fail("I1 replica " + node.id + " adopted " + t.toBlockId() + " at height " + t.toHeight()
+          + " but " + anchor + " was committed there");
+      return;
+    }
+    if (node.honest()) {
+      committedAtHeight.putIfAbsent(t.toHeight(), t.toBlockId());
+    }
+  }
+
+  /** Simulated time of the last vote {@code node} sent; -1 if none. */
+  public long lastVoteAt(int node) {
+    return nodes[node].lastVoteAt;
+  }
+
+  /** State transfers performed by all replicas (R3.8). */
+  public long stateTransfers() {
+    return stateTransfers;
   }
 
   /** Once every honest replica has progressed after GST there is nothing left to learn; stop early. */

@@ -32,7 +32,9 @@ class MessageCodecTest {
         new FbftMessage.Timeout(6, b.justify(), 3, new byte[] {4}),
         new FbftMessage.CertForward(b.justify(), Optional.of(tc)),
         new FbftMessage.SyncRequest(b.id(), 7),
-        new FbftMessage.SyncResponse(List.of(b, b)));
+        new FbftMessage.SyncResponse(List.of(b, b)),
+        new FbftMessage.CheckpointRequest(41),
+        new FbftMessage.Checkpoint(41, 17, b.id(), 2, new byte[] {6, 6, 6}));
   }
 
   @Test
@@ -64,6 +66,24 @@ class MessageCodecTest {
       byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
       assertThat(codec.decode(longer)).isInstanceOf(MessageCodec.Decoded.Malformed.class);
     }
+  }
+
+  @Test
+  void checkpointMessagesAreRecognisedByTheirHeaderAndMalformedOnesRefused() {
+    for (FbftMessage m : samples()) {
+      boolean checkpoint = m instanceof FbftMessage.CheckpointRequest || m instanceof FbftMessage.Checkpoint;
+      assertThat(MessageCodec.isCheckpointMessage(codec.encode(m))).as(m.kind()).isEqualTo(checkpoint);
+    }
+    byte[] ckpt = codec.encode(new FbftMessage.Checkpoint(41, 17, sampleBlock().id(), 2, new byte[] {6}));
+    byte[] negative = ckpt.clone();
+    negative[3] = (byte) 0x80; // height < 0
+    assertThat(codec.decode(negative)).isInstanceOf(MessageCodec.Decoded.Malformed.class);
+    byte[] hugeSignature = ckpt.clone();
+    // The signature length field sits right before the last signature byte.
+    int lengthAt = ckpt.length - 1 - 4;
+    hugeSignature[lengthAt] = 0x7F;
+    assertThat(codec.decode(hugeSignature)).isInstanceOf(MessageCodec.Decoded.Malformed.class);
+    assertThat(MessageCodec.isCheckpointMessage(new byte[] {(byte) 0xFB, 1})).isFalse();
   }
 
   @Test

@@ -66,6 +66,11 @@ final class FbftNetworkFixture {
   private final SecureRandom random = new SecureRandom();
 
   FbftNetworkFixture(Path root, long baseTimeoutMillis, long idleBlockMillis) throws IOException {
+    this(root, baseTimeoutMillis, idleBlockMillis, Map.of());
+  }
+
+  FbftNetworkFixture(Path root, long baseTimeoutMillis, long idleBlockMillis, Map<String, String> extraOptions)
+      throws IOException {
     this.root = root;
     OrgCa ordererCa = OrgCa.create(root.resolve("orgs/orderer"), "OrdererMSP", "example.com", suite, TimeSource.SYSTEM);
     OrgCa org1 = OrgCa.create(root.resolve("orgs/org1"), "Org1MSP", "org1.example.com", suite, TimeSource.SYSTEM);
@@ -92,10 +97,11 @@ final class FbftNetworkFixture {
         suite.name());
     genesisFile = root.resolve("genesis.block");
     Files.write(genesisFile, config.genesisBlock(suite).toByteArray());
-    options = Map.of(
-        FbftOptions.PEER_CERTS, String.join(",", signCerts.stream().map(Path::toString).toList()),
-        FbftOptions.BASE_TIMEOUT_MS, Long.toString(baseTimeoutMillis),
-        FbftOptions.IDLE_BLOCK_MS, Long.toString(idleBlockMillis));
+    Map<String, String> opts = new java.util.HashMap<>(extraOptions);
+    opts.put(FbftOptions.PEER_CERTS, String.join(",", signCerts.stream().map(Path::toString).toList()));
+    opts.put(FbftOptions.BASE_TIMEOUT_MS, Long.toString(baseTimeoutMillis));
+    opts.put(FbftOptions.IDLE_BLOCK_MS, Long.toString(idleBlockMillis));
+    options = Map.copyOf(opts);
   }
 
   /**
@@ -111,8 +117,11 @@ final class FbftNetworkFixture {
 
   OrdererConfig config(int i) {
     Path dir = nodeDirs.get(i);
+    // Client certificates optional, so the tests' own Broadcast/Deliver clients connect
+    // server-auth only and the FBFT method's per-call mutual-TLS check stays observable; the
+    // orderers still present theirs to each other (FBFT frames, state transfer's Deliver).
     return new OrdererConfig(root.resolve("data" + i), "127.0.0.1", ports.get(i), dir.resolve("msp"), "OrdererMSP",
-        dir.resolve("tls"), List.of(genesisFile), suite.name());
+        dir.resolve("tls"), List.of(genesisFile), suite.name(), OrdererConfig.TlsClientAuth.OPTIONAL);
   }
 
   /** What node's Bcs.main wires for {@code bcs orderer start}: solo plus fbft. */
@@ -123,6 +132,22 @@ final class FbftNetworkFixture {
     ConsenterRegistry registry =
         ConsenterRegistry.of(List.of(new SoloConsenterFactory(), new FbftConsenterFactory(c, FbftOptions.parse(opts))));
     return OrdererServer.start(c, TimeSource.SYSTEM, registry);
+  }
+
+  /** Where orderer {@code i} keeps the channel's FBFT state (WAL, applied height). */
+  Path stateDir(int i) {
+    return config(i).dataDir().resolve("fbft").resolve(CHANNEL);
+  }
+
+  /** The FBFT height orderer {@code i} last applied to its ledger (0 before its first commit). */
+  long appliedFbftHeight(int i) {
+    Path f = stateDir(i).resolve(FbftConsenter.APPLIED_FILE);
+    try {
+      return Files.exists(f) ? Long.parseLong(Files.readString(f).strip()) : 0;
+    } catch (IOException | NumberFormatException e) {
+      // Replaced by rename: it can vanish between the exists check and the read.
+      return 0;
+    }
   }
 
   ManagedChannel connect(int i) {

@@ -55,5 +55,9 @@ class FbftWireTest {
         .hasMessageContaining("fbft.base-timeout-ms is not a number");
     assertThatThrownBy(() -> FbftOptions.parse(Map.of(FbftOptions.BASE_TIMEOUT_MS, "100", FbftOptions.IDLE_BLOCK_MS, "50")))
         .hasMessageContaining("quarter");
+    assertThat(o.retainBlocks()).isEqualTo(FbftOptions.DEFAULT_RETAIN_BLOCKS);
+    assertThat(FbftOptions.parse(Map.of(FbftOptions.RETAIN_BLOCKS, "16")).retainBlocks()).isEqualTo(16);
+    assertThatThrownBy(() -> FbftOptions.parse(Map.of(FbftOptions.RETAIN_BLOCKS, "0")))
+        .hasMessageContaining("fbft.retain-blocks must be positive");
   }
 }

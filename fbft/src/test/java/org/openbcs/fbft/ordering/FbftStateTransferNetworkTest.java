@@ -1,0 +1,198 @@
+package org.openbcs.fbft.ordering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.common.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbcs.ordering.server.OrdererServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durability of FBFT orderers (spec R3.7, R3.8), on four in-process orderers with TLS: a crash
+ * between the WAL's commit record and the Fabric block write loses no block, and a replica stopped
+ * for longer than its peers retain FBFT blocks catches up by state transfer. Chains are compared
+ * block for block (header and data).
+ */
+class FbftStateTransferNetworkTest {
+  private static final Logger log = LoggerFactory.getLogger(FbftStateTransferNetworkTest.class);
+  private static final long BASE_TIMEOUT_MILLIS = 1000;
+  private static final long IDLE_BLOCK_MILLIS = 40;
+  private static final int RETAIN_BLOCKS = 16;
+
+  @TempDir Path root;
+  private final OrdererServer[] servers = new OrdererServer[FbftNetworkFixture.ORDERERS];
+  private final ManagedChannel[] channels = new ManagedChannel[FbftNetworkFixture.ORDERERS];
+  private final List<String> sent = new ArrayList<>();
+  private FbftNetworkFixture net;
+
+  @AfterEach
+  void stop() {
+    for (int i = 0; i < servers.length; i++) {
+      if (channels[i] != null) {
+        channels[i].shutdownNow();
+      }
+      if (servers[i] != null) {
+        servers[i].close();
+      }
+    }
+    if (net != null) {
+      for (int i = 0; i < servers.length; i++) {
+        FbftConsenter.CRASH_BEFORE_NEXT_WRITE.remove(net.stateDir(i));
+      }
+    }
+  }
+
+  private void startAll() {
+    for (int i = 0; i < servers.length; i++) {
+      servers[i] = net.start(i);
+      channels[i] = net.connect(i);
+    }
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void crashBetweenWalCommitAndBlockWriteLosesNoBlock() throws Exception {
+    net = new FbftNetworkFixture(root, BASE_TIMEOUT_MILLIS, IDLE_BLOCK_MILLIS);
+    startAll();
+    broadcastAndAwait(List.of(0, 1, 2, 3), "warm-up", 8);
+    assertSameChains(List.of(0, 1, 2, 3));
+
+    // Orderer 2 syncs its WAL with the Committed record of the next payload block, then "crashes"
+    // before writing that block; it is then restarted on the same data directory.
+    Path crashing = net.stateDir(2);
+    FbftConsenter.CRASH_BEFORE_NEXT_WRITE.add(crashing);
+    long before = servers[2].height(FbftNetworkFixture.CHANNEL);
+    String lost = "committed-then-crashed";
+    assertThat(FbftNetworkFixture.broadcast(channels[0], net.transaction(lost))).isEqualTo(Status.SUCCESS);
+    sent.add(lost);
+    await("the injected crash at orderer 2", () -> !FbftConsenter.CRASH_BEFORE_NEXT_WRITE.contains(crashing));
+    awaitAllHold(List.of(0, 1, 3));
+    assertThat(servers[2].height(FbftNetworkFixture.CHANNEL)).as("orderer 2 wrote nothing after the crash")
+        .isEqualTo(before);
+    servers[2].close();
+    channels[2].shutdownNow();
+    servers[2] = net.start(2);
+    channels[2] = net.connect(2);
+
+    // The restarted replica re-delivers the committed block it never wrote, then keeps going.
+    broadcastAndAwait(List.of(0, 1, 2, 3), "after-restart", 6);
+    assertSameChains(List.of(0, 1, 2, 3));
+    long height = servers[2].height(FbftNetworkFixture.CHANNEL);
+    broadcastAndAwait(List.of(0, 1, 2, 3), "still-growing", 2);
+    assertThat(servers[2].height(FbftNetworkFixture.CHANNEL)).isGreaterThan(height);
+    assertSameChains(List.of(0, 1, 2, 3));
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void replicaStoppedBeyondTheRetainWindowCatchesUpByStateTransfer() throws Exception {
+    net = new FbftNetworkFixture(root, BASE_TIMEOUT_MILLIS, IDLE_BLOCK_MILLIS,
+        Map.of(FbftOptions.RETAIN_BLOCKS, Integer.toString(RETAIN_BLOCKS)));
+    startAll();
+    broadcastAndAwait(List.of(0, 1, 2, 3), "phase1", 8);
+    assertSameChains(List.of(0, 1, 2, 3));
+
+    servers[3].close();
+    channels[3].shutdownNow();
+    servers[3] = null;
+    long stoppedAt = net.appliedFbftHeight(3);
+    // Payload blocks while it is down, then enough (mostly empty) heights that its peers have
+    // pruned every FBFT block it could sync from.
+    broadcastAndAwait(List.of(0, 1, 2), "while-down", 12);
+    long target = stoppedAt + 8L * RETAIN_BLOCKS;
+    await("peers past fbft height " + target, () -> net.appliedFbftHeight(0) > target);
+    long peersAt = net.appliedFbftHeight(0);
+
+    AtomicLong transfers = FbftConsenter.STATE_TRANSFERS.computeIfAbsent(net.stateDir(3), k -> new AtomicLong());
+    long transfersBefore = transfers.get();
+    long restartedAt = System.nanoTime();
+    servers[3] = net.start(3);
+    channels[3] = net.connect(3);
+    broadcastAndAwait(List.of(0, 1, 2, 3), "after-restart", 6);
+    log.info("orderer 3 stopped at fbft height {}, peers at {} with retain window {}: caught up in {} ms",
+        stoppedAt, peersAt, RETAIN_BLOCKS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt));
+    assertThat(transfers.get()).as("state transfers at orderer 3").isGreaterThan(transfersBefore);
+    assertSameChains(List.of(0, 1, 2, 3));
+    long height = servers[3].height(FbftNetworkFixture.CHANNEL);
+    broadcastAndAwait(List.of(0, 1, 2, 3), "still-growing", 2);
+    assertThat(servers[3].height(FbftNetworkFixture.CHANNEL)).isGreaterThan(height);
+    assertSameChains(List.of(0, 1, 2, 3));
+  }
+
+  /** Broadcasts {@code count} envelopes round-robin over {@code nodes}; waits until they all hold every one sent. */
+  private void broadcastAndAwait(List<Integer> nodes, String prefix, int count) throws Exception {
+    for (int k = 0; k < count; k++) {
+      String tx = prefix + "-" + k;
+      assertThat(FbftNetworkFixture.broadcast(channels[nodes.get(k % nodes.size())], net.transaction(tx)))
+          .isEqualTo(Status.SUCCESS);
+      sent.add(tx);
+    }
+    awaitAllHold(nodes);
+  }
+
+  /** Waits until each listed orderer's chain holds exactly the envelopes sent so far, each once. */
+  private void awaitAllHold(List<Integer> nodes) {
+    for (int i : nodes) {
+      await("orderer " + i + " holds " + sent.size() + " transactions", () -> payloads(i).size() >= sent.size());
+      assertThat(payloads(i)).as("orderer %d", i).containsExactlyInAnyOrderElementsOf(sent);
+    }
+  }
+
+  private List<String> payloads(int i) {
+    try {
+      List<String> out = new ArrayList<>();
+      List<Block> blocks = net.blocks(channels[i], servers[i].height(FbftNetworkFixture.CHANNEL) - 1);
+      for (Block b : blocks.subList(1, blocks.size())) {
+        for (var env : b.getData().getDataList()) {
+          out.add(Payload.parseFrom(Envelope.parseFrom(env).getPayload()).getData().toStringUtf8());
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the chain of orderer " + i, e);
+    }
+  }
+
+  /** Same heights, and block for block the same header and data (signatures are per orderer). */
+  private void assertSameChains(List<Integer> nodes) throws Exception {
+    int first = nodes.get(0);
+    await("equal heights", () -> nodes.stream().map(i -> servers[i].height(FbftNetworkFixture.CHANNEL)).distinct().count() == 1);
+    long height = servers[first].height(FbftNetworkFixture.CHANNEL);
+    List<Block> reference = net.blocks(channels[first], height - 1);
+    assertThat(reference).hasSize((int) height);
+    for (int i : nodes) {
+      List<Block> mine = net.blocks(channels[i], height - 1);
+      assertThat(mine).hasSize((int) height);
+      for (int h = 0; h < height; h++) {
+        assertThat(mine.get(h).getHeader()).as("orderer %d header %d", i, h).isEqualTo(reference.get(h).getHeader());
+        assertThat(mine.get(h).getData()).as("orderer %d data %d", i, h).isEqualTo(reference.get(h).getData());
+      }
+    }
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + FbftNetworkFixture.WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+}
