@@ -46,6 +46,14 @@ public record ChaincodePackage(
     return new ChaincodePackage(label, id, dir, jars, mains.getFirst());
   }
 
+  /**
+   * True if {@code path} is a chaincode-as-a-service package file ({@link CcaasPackage}): the peer
+   * dials the server it names instead of starting a JVM from a package directory.
+   */
+  public static boolean isCcaas(Path path) {
+    return CcaasPackage.recognises(path);
+  }
+
   private static String mainClassOf(Path jar) {
     try (JarFile jf = new JarFile(jar.toFile())) {
       Manifest m = jf.getManifest();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +42,7 @@ import org.openbcs.chaincode.ChaincodeRuntime;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.ledger.TxSimulator;
 import org.openbcs.transport.GrpcTransport;
+import org.openbcs.transport.StrictParsing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +71,7 @@ public final class ChaincodeSupport implements ChaincodeRuntime, AutoCloseable {
   private final Map<String, ChaincodeStream> streams = new HashMap<>();
   private final Set<String> launching = new HashSet<>();
   private final Map<String, String> bindings = new ConcurrentHashMap<>();
-  private final Map<ChaincodeStream, ManagedChannel> dialled = new ConcurrentHashMap<>();
+  private final Map<ChaincodeStream, DialledStream> dialled = new ConcurrentHashMap<>();
   private final List<Server> servers = new ArrayList<>();
   private final ChaincodeStream.Registry registry = new StreamRegistry();
   private volatile boolean closed;
@@ -104,11 +106,11 @@ public final class ChaincodeSupport implements ChaincodeRuntime, AutoCloseable {
           "the chaincode listener's TLS needs trusted roots to verify chaincode client certificates");
     }
     Server server =
-        GrpcTransport.serverBuilder(host, port, tls, true)
+        GrpcTransport.serverBuilder(host, port, tls, tls != null)
             // Stream callbacks never block (ChaincodeStream answers ledger requests inline and
             // hands INVOKE_CHAINCODE to its own executor), so they run on the transport thread.
             .directExecutor()
-            .addService(service())
+            .addService(StrictParsing.wrap(service().bindService()))
             .build();
     try {
       server.start();
@@ -217,38 +219,87 @@ public final class ChaincodeSupport implements ChaincodeRuntime, AutoCloseable {
       Path clientCert,
       Path clientKey,
       Duration registerTimeout) {
-    ManagedChannel channel = GrpcTransport.channel(host, port, rootCert, clientCert, clientKey);
+    return dial(chaincodeName, host, port, new DialTls(rootCert, clientCert, clientKey), registerTimeout, null)
+        .packageId();
+  }
+
+  /**
+   * TLS of a dial (PEM files): {@code rootCert} verifies the chaincode server (null = plaintext);
+   * {@code clientCert}/{@code clientKey}, when both set, are presented to a server that asks.
+   */
+  public record DialTls(Path rootCert, Path clientCert, Path clientKey) {
+    public static final DialTls PLAINTEXT = new DialTls(null, null, null);
+  }
+
+  /**
+   * A registered dialled chaincode: {@code disconnected} completes (normally) when its stream
+   * closes, whoever closed it, so a supervisor can redial.
+   */
+  public record Dialled(String packageId, CompletableFuture<Void> disconnected) {}
+
+  /**
+   * Like {@link #connect}, and when {@code expectedPackageId} is non-null the chaincode must
+   * register with exactly that id: a server started with another package's id would otherwise
+   * serve this chaincode's transactions with the wrong code.
+   */
+  public Dialled dial(
+      String chaincodeName,
+      String host,
+      int port,
+      DialTls tls,
+      Duration registerTimeout,
+      String expectedPackageId) {
+    if (closed) {
+      throw new ChaincodeException("chaincode support is shut down; not dialling " + host + ":" + port);
+    }
+    String where = host + ":" + port;
+    ManagedChannel channel;
+    try {
+      channel = GrpcTransport.channel(host, port, tls.rootCert(), tls.clientCert(), tls.clientKey());
+    } catch (RuntimeException e) {
+      throw new ChaincodeException("cannot set up a channel to chaincode server " + where + ": " + e.getMessage(), e);
+    }
     RelayObserver relay = new RelayObserver();
     ChaincodeStream stream;
+    DialledStream handle = new DialledStream(channel, new CompletableFuture<>());
     try {
       StreamObserver<ChaincodeMessage> outbound = ChaincodeGrpc.newStub(channel).connect(relay);
       stream = new ChaincodeStream(
-          "chaincode server " + host + ":" + port, outbound, registry, requests, requestExecutor);
-      dialled.put(stream, channel);
+          "chaincode server " + where, outbound, registry, requests, requestExecutor);
+      dialled.put(stream, handle);
       relay.attach(stream);
     } catch (RuntimeException e) {
       channel.shutdownNow();
-      throw new ChaincodeException("cannot connect to chaincode server " + host + ":" + port, e);
+      throw new ChaincodeException("cannot connect to chaincode server " + where, e);
     }
+    String packageId;
     try {
-      String packageId =
-          stream.registered().get(registerTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      bind(chaincodeName, packageId);
-      log.info("chaincode {} connected as server {}:{} ({})", chaincodeName, host, port, packageId);
-      return packageId;
+      packageId = stream.registered().get(registerTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stream.shutdown("interrupted while connecting");
-      throw new ChaincodeException("interrupted while connecting to chaincode server " + host + ":" + port);
+      throw new ChaincodeException("interrupted while connecting to chaincode server " + where);
     } catch (ExecutionException | TimeoutException e) {
       stream.shutdown("chaincode did not register");
       String why = e instanceof TimeoutException
           ? "it did not register within " + registerTimeout.toMillis() + " ms"
           : e.getCause().getMessage();
       throw new ChaincodeException(
-          "cannot connect to chaincode '" + chaincodeName + "' at " + host + ":" + port + ": " + why);
+          "cannot connect to chaincode '" + chaincodeName + "' at " + where + ": " + why);
     }
+    if (expectedPackageId != null && !expectedPackageId.equals(packageId)) {
+      stream.shutdown("registered with the wrong package id");
+      throw new ChaincodeException(
+          "chaincode server " + where + " registered as '" + packageId + "' but chaincode '"
+              + chaincodeName + "' is installed as '" + expectedPackageId
+              + "' (start the server with CORE_CHAINCODE_ID_NAME=" + expectedPackageId + ")");
+    }
+    bind(chaincodeName, packageId);
+    log.info("chaincode {} connected as server {} ({})", chaincodeName, where, packageId);
+    return new Dialled(packageId, handle.disconnected());
   }
+
+  private record DialledStream(ManagedChannel channel, CompletableFuture<Void> disconnected) {}
 
   @Override
   public ChaincodeResult execute(
@@ -473,9 +524,10 @@ public final class ChaincodeSupport implements ChaincodeRuntime, AutoCloseable {
       } finally {
         lock.unlock();
       }
-      ManagedChannel channel = dialled.remove(stream);
-      if (channel != null) {
-        channel.shutdown();
+      DialledStream d = dialled.remove(stream);
+      if (d != null) {
+        d.channel().shutdown();
+        d.disconnected().complete(null);
       }
     }
   }

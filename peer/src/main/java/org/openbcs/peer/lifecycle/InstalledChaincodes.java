@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.openbcs.chaincode.launcher.CcaasPackage;
+import org.openbcs.chaincode.launcher.ChaincodePackage;
 import org.openbcs.chaincode.launcher.PackageId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * package-id} file. The package id is the launcher's ({@link PackageId}: {@code label:sha256hex}
  * over the jars), so a copy has the same id as its source.
  *
+ * <p>A chaincode-as-a-service package ({@link CcaasPackage}: Fabric's "ccaas" type, naming the
+ * address of a chaincode server the peer dials) is kept as is, as {@code <label>.<hash>/ccaas.tar.gz};
+ * its id is Fabric's, {@code label:sha256(file)}, with the label from its metadata.json.
+ *
  * <p>Binding a definition to a package: the package labelled {@code <name>_<version>} if
  * installed, else the one labelled {@code <name>} (newest install wins). {@code bcs chaincode
  * deploy} installs with label {@code <name>_<version>}.
@@ -28,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class InstalledChaincodes {
   private static final Logger log = LoggerFactory.getLogger(InstalledChaincodes.class);
   static final String ID_FILE = "package-id";
+  static final String CCAAS_FILE = "ccaas.tar.gz";
 
   private final Path root;
 
@@ -39,9 +46,21 @@ public final class InstalledChaincodes {
     return root;
   }
 
-  /** Copies {@code packageDir} in (idempotent: same content, same id) and returns the package id. */
+  /**
+   * Copies {@code packageDir} in (idempotent: same content, same id) and returns the package id. A
+   * ccaas package file is installed with {@link #installCcaas}; its own label must be {@code label}.
+   */
   public synchronized String install(String label, Path packageDir) {
     PackageId.requireValidLabel(label);
+    if (ChaincodePackage.isCcaas(packageDir)) {
+      CcaasPackage pkg = CcaasPackage.read(packageDir);
+      if (!pkg.label().equals(label)) {
+        throw new IllegalArgumentException(
+            "ccaas package " + packageDir + " is labelled '" + pkg.label() + "', not '" + label
+                + "' (its id, which the chaincode server registers with, depends on its label)");
+      }
+      return installCcaas(readAll(packageDir));
+    }
     if (!Files.isDirectory(packageDir)) {
       throw new IllegalArgumentException("chaincode package " + packageDir + " is not a directory");
     }
@@ -65,8 +84,44 @@ public final class InstalledChaincodes {
     return packageId;
   }
 
-  /** An installed package: its id and directory. */
-  public record InstalledPackage(String packageId, String label, Path directory) {}
+  /**
+   * Installs a chaincode-as-a-service package (the bytes of its file; idempotent) and returns its
+   * id, {@code label:sha256} with the label of its metadata.json.
+   */
+  public synchronized String installCcaas(byte[] packageBytes) {
+    CcaasPackage pkg = CcaasPackage.parse(packageBytes, "(to install)");
+    String hash = pkg.packageId().substring(pkg.packageId().lastIndexOf(':') + 1);
+    Path target = root.resolve(pkg.label() + "." + hash);
+    if (Files.exists(target.resolve(ID_FILE))) {
+      return pkg.packageId();
+    }
+    try {
+      Path staging = root.resolve(".staging-" + pkg.label() + "." + hash);
+      deleteRecursively(staging);
+      Files.createDirectories(staging);
+      Files.write(staging.resolve(CCAAS_FILE), packageBytes);
+      Files.writeString(staging.resolve(ID_FILE), pkg.packageId(), StandardCharsets.UTF_8);
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot install chaincode package " + pkg.packageId(), e);
+    }
+    log.info("installed chaincode-as-a-service package {} (server {})", pkg.packageId(), pkg.connection().address());
+    return pkg.packageId();
+  }
+
+  /**
+   * An installed package: its id and directory. The directory holds either jars (the peer starts
+   * a JVM) or a {@link #ccaasFile()} (the peer dials the chaincode server it names).
+   */
+  public record InstalledPackage(String packageId, String label, Path directory) {
+    public boolean isCcaas() {
+      return Files.isRegularFile(ccaasFile());
+    }
+
+    public Path ccaasFile() {
+      return directory.resolve(CCAAS_FILE);
+    }
+  }
 
   public List<InstalledPackage> list() {
     if (!Files.isDirectory(root)) {
@@ -98,6 +153,14 @@ public final class InstalledChaincodes {
       }
     }
     return Optional.empty();
+  }
+
+  private static byte[] readAll(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read chaincode package " + file, e);
+    }
   }
 
   private static java.nio.file.attribute.FileTime modified(Path p) {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import org.openbcs.chaincode.launcher.CcaasConnection;
+import org.openbcs.chaincode.launcher.CcaasPackage;
 import org.openbcs.chaincode.launcher.PackageId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +43,25 @@ class InstalledChaincodesTest {
     assertThat(installed.forDefinition("basic", "2.0")).get().extracting(InstalledChaincodes.InstalledPackage::packageId).isEqualTo(versioned);
     assertThat(installed.forDefinition("basic", "1.0")).get().extracting(InstalledChaincodes.InstalledPackage::packageId).isEqualTo(bare);
     assertThat(installed.forDefinition("other", "1.0")).isEmpty();
+  }
+
+  @Test
+  void aCcaasPackageIsKeptAsIsUnderItsOwnLabelAndFabricsId() throws IOException {
+    byte[] bytes = CcaasPackage.build("basic_1.0", CcaasConnection.plaintext("127.0.0.1:9999"));
+    Path file = Files.write(dir.resolve("basic.tar.gz"), bytes);
+    InstalledChaincodes installed = new InstalledChaincodes(dir.resolve("peer"));
+
+    String id = installed.install("basic_1.0", file);
+
+    assertThat(id).isEqualTo(CcaasPackage.idOf("basic_1.0", bytes));
+    InstalledChaincodes.InstalledPackage pkg = installed.forDefinition("basic", "1.0").orElseThrow();
+    assertThat(pkg.isCcaas()).isTrue();
+    assertThat(pkg.packageId()).isEqualTo(id);
+    assertThat(Files.readAllBytes(pkg.ccaasFile())).isEqualTo(bytes);
+    assertThat(installed.installCcaas(bytes)).isEqualTo(id);
+    assertThat(installed.list()).hasSize(1);
+    assertThatThrownBy(() -> installed.install("basic_2.0", file))
+        .hasMessageContaining("labelled 'basic_1.0', not 'basic_2.0'");
   }
 
   @Test
