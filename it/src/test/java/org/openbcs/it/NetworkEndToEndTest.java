@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.ChaincodeEvent;
@@ -14,6 +13,7 @@ import org.hyperledger.fabric.client.CloseableIterator;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.GatewayException;
 import org.hyperledger.fabric.client.Network;
+import org.hyperledger.fabric.client.Proposal;
 import org.hyperledger.fabric.client.Status;
 import org.hyperledger.fabric.client.SubmittedTransaction;
 import org.hyperledger.fabric.client.Transaction;
@@ -148,20 +148,34 @@ class NetworkEndToEndTest {
           return junk;
         })) {
       Contract c = forger.gateway().getNetwork(net.layout.channelId()).getContract("basic");
-      assertThatThrownBy(() -> c.evaluateTransaction("ReadAsset", "e2e-1"))
-          .isInstanceOf(GatewayException.class)
-          .hasMessageContaining("signature");
+      Proposal forged = c.newProposal("ReadAsset").addArguments("e2e-1").build();
+      assertThatThrownBy(forged::evaluate)
+          .isInstanceOfSatisfying(
+              GatewayException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+                assertThat(e.getStatus().getDescription())
+                    .isEqualTo(
+                        "access denied: the creator's signature over the proposal is not valid (creator Org1MSP, tx "
+                            + forged.getTransactionId() + ")");
+              });
     }
     // The peer keeps serving well-signed requests.
-    assertThat(basic.evaluateTransaction("AssetExists", "nothing-here")).isNotNull();
+    assertThat(new String(basic.evaluateTransaction("AssetExists", "nothing-here"), StandardCharsets.UTF_8))
+        .isEqualTo("false");
   }
 
   @Test
   void unknownChaincodeIsNamedInTheError() {
     Contract missing = channel.getContract("no-such-chaincode");
     assertThatThrownBy(() -> missing.evaluateTransaction("Anything"))
-        .isInstanceOf(GatewayException.class)
-        .hasMessageContaining("no-such-chaincode");
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo("chaincode 'no-such-chaincode' is not defined on channel '" + net.layout.channelId() + "'");
+            });
   }
 
   @Test
@@ -172,19 +186,21 @@ class NetworkEndToEndTest {
     SubmittedTransaction once = tx.submitAsync();
     assertThat(once.getStatus().getCode()).isEqualTo(TxValidationCode.VALID);
 
+    // The gateway finds the committed transaction id and refuses the replay before ordering it.
     Transaction again = org1.gateway().newTransaction(bytes);
     assertThat(again.getDigest()).isEqualTo(digest);
-    List<Object> outcomes = new ArrayList<>();
-    try {
-      SubmittedTransaction twice = again.submitAsync();
-      outcomes.add(twice.getStatus().getCode());
-    } catch (GatewayException e) {
-      outcomes.add(e.getMessage());
-    }
-    // Either the gateway refuses the replay up front or the committer marks it DUPLICATE_TXID;
-    // the asset is written once either way.
-    assertThat(outcomes.get(0)).satisfiesAnyOf(
-        o -> assertThat(o).isEqualTo(TxValidationCode.DUPLICATE_TXID),
-        o -> assertThat(o.toString()).containsIgnoringCase("duplicate"));
+    assertThatThrownBy(again::submitAsync)
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.ALREADY_EXISTS);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo("duplicate transaction found [" + tx.getTransactionId() + "]");
+            });
+
+    // The asset was written once: its history holds the original transaction only.
+    String history = new String(basic.evaluateTransaction("GetAssetHistory", "e2e-replay"), StandardCharsets.UTF_8);
+    assertThat(history.split("\"txId\"", -1)).hasSize(2);
+    assertThat(history).contains("\"txId\":\"" + tx.getTransactionId() + "\"");
   }
 }

@@ -41,11 +41,18 @@ public final class GrpcTransport {
 
   /**
    * A server builder on {@code host:port} (port 0 = ephemeral). With {@code tls} null the server
-   * is plaintext (tests of the transport only); with {@code requireClientAuth} clients must present
-   * a certificate from {@code tls.trustedRoots}.
+   * is plaintext (tests of the transport only). With {@code tls.trustedRoots} the server asks for a
+   * client certificate and fails the handshake when a presented one does not chain to those roots;
+   * {@code requireClientAuth} also fails it when none is presented. Without trusted roots the
+   * server authenticates itself only, and cannot require client certificates.
    */
   public static NettyServerBuilder serverBuilder(
       String host, int port, TlsFiles tls, boolean requireClientAuth) {
+    if (requireClientAuth && (tls == null || tls.trustedRoots() == null)) {
+      // Silently serving without client authentication would pass for mutual TLS.
+      throw new IllegalArgumentException(
+          "requiring TLS client certificates on " + host + ":" + port + " needs TLS with trusted roots, got " + tls);
+    }
     ServerCredentials credentials;
     if (tls == null) {
       credentials = InsecureServerCredentials.create();

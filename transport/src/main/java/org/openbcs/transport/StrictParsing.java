@@ -1,5 +1,6 @@
-package org.openbcs.peer.server;
+package org.openbcs.transport;
 
+import com.google.protobuf.Message;
 import io.grpc.Attributes;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -13,10 +14,12 @@ import java.io.InputStream;
 
 /**
  * Makes request bytes that do not parse an INVALID_ARGUMENT (the client sent garbage) instead of
- * grpc-java's default, which reports UNKNOWN and logs a server-side SEVERE as if the peer were at
- * fault. Each method receives the raw stream and parses it itself.
+ * grpc-java's default, which reports UNKNOWN and logs a server-side SEVERE as if the server were
+ * at fault. Each method receives the raw stream and parses it itself. On a stream (Broadcast,
+ * Deliver, the chaincode Register stream) garbage ends the stream: there is no message whose own
+ * status could be reported. Every node wraps every service it serves with this.
  */
-final class StrictParsing {
+public final class StrictParsing {
   private static final MethodDescriptor.Marshaller<InputStream> RAW =
       new MethodDescriptor.Marshaller<>() {
         @Override
@@ -32,7 +35,7 @@ final class StrictParsing {
 
   private StrictParsing() {}
 
-  static ServerServiceDefinition wrap(ServerServiceDefinition service) {
+  public static ServerServiceDefinition wrap(ServerServiceDefinition service) {
     ServerServiceDefinition.Builder builder =
         ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
@@ -77,10 +80,11 @@ final class StrictParsing {
         parsed = method.parseRequest(message);
       } catch (StatusRuntimeException e) {
         failed = true;
-        call.close(
-            Status.INVALID_ARGUMENT.withDescription(
-                "malformed " + method.getFullMethodName() + " request: " + e.getStatus().getDescription()),
-            new Metadata());
+        call.close(Status.INVALID_ARGUMENT.withDescription(describe(method, e)), new Metadata());
+        // Closing from the server side completes the call without cancelling it, so a streaming
+        // handler (Deliver) would wait for requests forever and keep its stream slot: tell it the
+        // call is over the way a client cancellation would.
+        delegate.onCancel();
         return;
       }
       delegate.onMessage(parsed);
@@ -95,12 +99,16 @@ final class StrictParsing {
 
     @Override
     public void onCancel() {
-      delegate.onCancel();
+      if (!failed) {
+        delegate.onCancel();
+      }
     }
 
     @Override
     public void onComplete() {
-      delegate.onComplete();
+      if (!failed) {
+        delegate.onComplete();
+      }
     }
 
     @Override
@@ -109,6 +117,21 @@ final class StrictParsing {
         delegate.onReady();
       }
     }
+  }
+
+  /** Names the method, the message type expected and what the protobuf parser objected to. */
+  static String describe(MethodDescriptor<?, ?> method, StatusRuntimeException e) {
+    String expected = "";
+    if (method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> p
+        && p.getMessagePrototype() instanceof Message prototype) {
+      expected = " (not a " + prototype.getDescriptorForType().getFullName() + ")";
+    }
+    // grpc's marshaller reports "Invalid protobuf byte sequence"; the parser's reason is the cause.
+    String reason =
+        e.getCause() != null && e.getCause().getMessage() != null
+            ? e.getCause().getMessage()
+            : e.getStatus().getDescription();
+    return "malformed " + method.getFullMethodName() + " request" + expected + ": " + reason;
   }
 
   /** The raw call seen with the typed method descriptor the service's handler expects. */

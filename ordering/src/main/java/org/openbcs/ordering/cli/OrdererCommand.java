@@ -63,6 +63,13 @@ public final class OrdererCommand implements Callable<Integer> {
     @Option(names = "--tls", description = "TLS directory (server.crt, server.key, ca.crt). Omit only for plaintext tests.")
     Path tls;
 
+    @Option(
+        names = "--tls-client-auth",
+        defaultValue = "require",
+        paramLabel = "require|optional",
+        description = "Whether TLS clients must present a certificate from a trusted TLS CA. 'optional' lets tools without one connect server-auth only. Default: ${DEFAULT-VALUE}")
+    String tlsClientAuth;
+
     @Option(names = "--genesis", required = true, description = "Genesis block file of a channel; repeat per channel.")
     List<Path> genesis;
 
@@ -86,8 +93,16 @@ public final class OrdererCommand implements Callable<Integer> {
         System.err.println("bcs orderer start: --listen port is not a number: '" + listen + "'");
         return 2;
       }
+      OrdererConfig.TlsClientAuth clientAuth;
+      try {
+        clientAuth = OrdererConfig.TlsClientAuth.parse(tlsClientAuth);
+      } catch (IllegalArgumentException e) {
+        System.err.println("bcs orderer start: --tls-client-auth: " + e.getMessage());
+        return 2;
+      }
       OrdererConfig config =
-          new OrdererConfig(data, listen.substring(0, colon), port, msp, mspId, tls, genesis, cryptoSuite);
+          new OrdererConfig(
+              data, listen.substring(0, colon), port, msp, mspId, tls, genesis, cryptoSuite, clientAuth);
       OrdererServer server =
           OrdererServer.start(
               config, org.openbcs.common.time.TimeSource.SYSTEM, wiring.consenters(config, Map.copyOf(consensusOptions)));

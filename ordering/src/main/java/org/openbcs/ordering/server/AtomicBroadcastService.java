@@ -8,7 +8,12 @@ import org.hyperledger.fabric.protos.orderer.BroadcastResponse;
 import org.hyperledger.fabric.protos.orderer.DeliverResponse;
 import org.openbcs.common.time.TimeSource;
 
-/** {@code orderer.AtomicBroadcast}: Broadcast and Deliver over this orderer's channels. */
+/**
+ * {@code orderer.AtomicBroadcast}: Broadcast and Deliver over this orderer's channels. A Deliver
+ * stream knows the TLS client certificate of its connection, so seek requests bound to a
+ * certificate with a {@code tls_cert_hash} are checked against it ({@link TlsBinding}; the server
+ * must be built with {@link TlsBinding#captureClientCertificate()}).
+ */
 final class AtomicBroadcastService extends AtomicBroadcastGrpc.AtomicBroadcastImplBase {
   private final ChannelRegistry channels;
   private final DeliverStreams deliverStreams;
@@ -22,6 +27,9 @@ final class AtomicBroadcastService extends AtomicBroadcastGrpc.AtomicBroadcastIm
 
   @Override
   public StreamObserver<Envelope> broadcast(StreamObserver<BroadcastResponse> responses) {
+    // No TLS binding here, as in Fabric: a transaction's channel header is its proposal's, and a
+    // gateway relays it over the peer's own connection, so a client's tls_cert_hash names the
+    // client's session with the peer, never this one.
     return new BroadcastHandler(channels, responses);
   }
 
@@ -34,7 +42,7 @@ final class AtomicBroadcastService extends AtomicBroadcastGrpc.AtomicBroadcastIm
               .asRuntimeException());
       return new DiscardingObserver();
     }
-    return new DeliverHandler(channels, responses, deliverStreams, time);
+    return new DeliverHandler(channels, responses, deliverStreams, time, TlsBinding.ofCurrentCall());
   }
 
   /** Swallows the requests of a stream that was refused at open. */

@@ -14,15 +14,16 @@ import org.openbcs.ordering.channel.ChannelConfig;
 /**
  * The CA certificates a client certificate may chain to: this node's own TLS CA plus the TLS root
  * and intermediate CAs of every organisation in the served channels, as Fabric orderers trust
- * them. Written as one PEM file because the TLS stack loads trust roots from a file.
+ * them (peers trust the same set for their node-to-node clients). Written as one PEM file because
+ * the TLS stack loads trust roots from a file.
  */
-final class ClientTrustBundle {
-  static final String FILE_NAME = "tls-client-roots.pem";
+public final class ClientTrustBundle {
+  public static final String FILE_NAME = "tls-client-roots.pem";
 
   private ClientTrustBundle() {}
 
   /** Writes the bundle into {@code dataDir} (atomically replacing an older one) and returns it. */
-  static Path write(Path dataDir, Path ownCaFile, Collection<ChannelConfig> channels) {
+  public static Path write(Path dataDir, Path ownCaFile, Collection<ChannelConfig> channels) {
     ByteArrayOutputStream pem = new ByteArrayOutputStream();
     try {
       appendPem(pem, Files.readAllBytes(ownCaFile));

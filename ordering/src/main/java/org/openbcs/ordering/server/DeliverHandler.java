@@ -45,6 +45,7 @@ final class DeliverHandler implements StreamObserver<Envelope> {
 
   private final ChannelRegistry channels;
   private final TimeSource time;
+  private final TlsBinding binding;
   private final ServerCallStreamObserver<DeliverResponse> responses;
   private final BlockingQueue<Event> events = new ArrayBlockingQueue<>(PENDING_REQUESTS_MAX);
   private final Object readyLock = new Object();
@@ -56,9 +57,11 @@ final class DeliverHandler implements StreamObserver<Envelope> {
       ChannelRegistry channels,
       StreamObserver<DeliverResponse> responses,
       DeliverStreams streams,
-      TimeSource time) {
+      TimeSource time,
+      TlsBinding binding) {
     this.channels = channels;
     this.time = time;
+    this.binding = binding;
     this.responses = (ServerCallStreamObserver<DeliverResponse>) responses;
     this.responses.setOnReadyHandler(this::signalReady);
     this.responses.setOnCancelHandler(this::cancel);
@@ -157,6 +160,8 @@ final class DeliverHandler implements StreamObserver<Envelope> {
     }
     checkTimestamp(in);
     OrdererChannel channel = channels.require(in.channelId());
+    // Fabric checks the binding with the header, before the creator is authenticated.
+    binding.check(in.channelHeader(), channel.suite());
     channel.access().requireReader(in.authenticate(channel.msps(), channel.suite()));
     SeekInfo seek;
     try {

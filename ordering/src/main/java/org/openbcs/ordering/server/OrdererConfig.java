@@ -15,6 +15,8 @@ import java.util.List;
  *     for transport tests only
  * @param genesisBlocks one serialized {@code common.Block} file per channel to serve
  * @param cryptoSuite crypto suite name, e.g. ecdsa-p256; must match each channel's suite
+ * @param clientAuth whether TLS clients must present a certificate; {@link TlsClientAuth#REQUIRE}
+ *     unless an operator opts out for legacy tools
  */
 public record OrdererConfig(
     Path dataDir,
@@ -24,7 +26,43 @@ public record OrdererConfig(
     String mspId,
     Path tlsDir,
     List<Path> genesisBlocks,
-    String cryptoSuite) {
+    String cryptoSuite,
+    TlsClientAuth clientAuth) {
+
+  /**
+   * Whether the orderer's TLS listener demands a client certificate. Every client of an orderer in
+   * an OpenBCS network is a node (peers broadcast and pull blocks, orderers run consensus), so
+   * mutual TLS is the default; a presented certificate must chain to a trusted TLS CA either way.
+   */
+  public enum TlsClientAuth {
+    REQUIRE,
+    OPTIONAL;
+
+    /** Parses {@code require} or {@code optional} (any case), naming the valid values otherwise. */
+    public static TlsClientAuth parse(String text) {
+      for (TlsClientAuth value : values()) {
+        if (value.name().equalsIgnoreCase(text == null ? "" : text.trim())) {
+          return value;
+        }
+      }
+      throw new IllegalArgumentException(
+          "TLS client authentication must be 'require' or 'optional', got '" + text + "'");
+    }
+  }
+
+  /** A config that requires TLS client certificates. */
+  public OrdererConfig(
+      Path dataDir,
+      String host,
+      int port,
+      Path mspDir,
+      String mspId,
+      Path tlsDir,
+      List<Path> genesisBlocks,
+      String cryptoSuite) {
+    this(dataDir, host, port, mspDir, mspId, tlsDir, genesisBlocks, cryptoSuite, TlsClientAuth.REQUIRE);
+  }
+
   public OrdererConfig {
     if (dataDir == null) {
       throw new IllegalArgumentException("orderer data directory is required");
@@ -45,5 +83,13 @@ public record OrdererConfig(
     if (cryptoSuite == null || cryptoSuite.isBlank()) {
       throw new IllegalArgumentException("crypto suite name is required");
     }
+    if (clientAuth == null) {
+      throw new IllegalArgumentException("TLS client authentication mode is required");
+    }
+  }
+
+  /** This config with another TLS client authentication mode. */
+  public OrdererConfig withClientAuth(TlsClientAuth mode) {
+    return new OrdererConfig(dataDir, host, port, mspDir, mspId, tlsDir, genesisBlocks, cryptoSuite, mode);
   }
 }

@@ -29,6 +29,7 @@ import org.openbcs.ordering.channel.ChannelConfig;
 import org.openbcs.ordering.solo.SoloConsenterFactory;
 import org.openbcs.ordering.spi.ConsenterRegistry;
 import org.openbcs.transport.GrpcTransport;
+import org.openbcs.transport.StrictParsing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,22 +92,29 @@ public final class OrdererServer implements AutoCloseable {
     DeliverStreams deliverStreams = new DeliverStreams();
     try {
       tls = tlsFiles(config, opened.values());
-      // Clients such as the Fabric SDKs connect server-auth only; peers may present a certificate.
+      // Every client of an orderer is a node (gateways broadcast, peers pull blocks, orderers run
+      // consensus), so by default each must present a certificate from a trusted TLS CA. A
+      // plaintext orderer (transport tests) has no certificates to ask for.
+      boolean requireClientAuth = tls != null && config.clientAuth() == OrdererConfig.TlsClientAuth.REQUIRE;
+      if (tls != null && !requireClientAuth) {
+        log.warn("orderer accepts TLS clients without a certificate (client auth {})", config.clientAuth());
+      }
       var builder =
-          GrpcTransport.serverBuilder(config.host(), config.port(), tls, false)
-              .addService(new AtomicBroadcastService(registry, deliverStreams, time));
+          GrpcTransport.serverBuilder(config.host(), config.port(), tls, requireClientAuth)
+              .addService(StrictParsing.wrap(new AtomicBroadcastService(registry, deliverStreams, time).bindService()));
       consenters.services().forEach(builder::addService);
+      builder.intercept(TlsBinding.captureClientCertificate());
       grpc = builder.build();
     } catch (RuntimeException e) {
       opened.values().forEach(OrdererChannel::close);
       throw e;
     }
     OrdererServer node = new OrdererServer(config, registry, deliverStreams, grpc);
-    node.serve(suite, tls != null);
+    node.serve(suite, tls == null ? "off" : "client auth " + config.clientAuth());
     return node;
   }
 
-  /** Server TLS material; client certificates may chain to any channel org's TLS CA. */
+  /** Server TLS material; client certificates must chain to our own or a channel org's TLS CA. */
   private static GrpcTransport.TlsFiles tlsFiles(
       OrdererConfig config, java.util.Collection<OrdererChannel> channels) {
     if (config.tlsDir() == null) {
@@ -122,7 +130,7 @@ public final class OrdererServer implements AutoCloseable {
     return new GrpcTransport.TlsFiles(own.certificate(), own.privateKey(), clientRoots);
   }
 
-  private void serve(CryptoSuite suite, boolean tls) {
+  private void serve(CryptoSuite suite, String tls) {
     lifeCycle.transition(LifeCycle.State.STARTING);
     try {
       channels.all().forEach(OrdererChannel::start);
@@ -138,7 +146,7 @@ public final class OrdererServer implements AutoCloseable {
     }
     lifeCycle.transition(LifeCycle.State.RUNNING);
     log.info(
-        "orderer {} listening on {}:{} (tls={}) channels={} suite={}",
+        "orderer {} listening on {}:{} (tls: {}) channels={} suite={}",
         config.mspId(), config.host(), port(), tls, channels.ids(), suite.name());
   }
 

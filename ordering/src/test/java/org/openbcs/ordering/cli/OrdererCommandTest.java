@@ -53,6 +53,35 @@ class OrdererCommandTest {
   }
 
   @Test
+  void tlsClientAuthIsRequiredUnlessTheOperatorOptsOut() {
+    java.util.List<org.openbcs.ordering.server.OrdererConfig.TlsClientAuth> seen = new java.util.ArrayList<>();
+    OrdererCommand.useConsenters(
+        (config, options) -> {
+          seen.add(config.clientAuth());
+          throw new IllegalStateException("wiring reached");
+        });
+    try {
+      String[] base = {"start", "--data", "/tmp/x", "--msp", "/tmp/msp", "--msp-id", "OrdererMSP", "--genesis", "/tmp/g.block"};
+      assertThat(run(new StringWriter(), base)).isNotZero();
+      String[] optional = java.util.Arrays.copyOf(base, base.length + 2);
+      optional[base.length] = "--tls-client-auth";
+      optional[base.length + 1] = "optional";
+      assertThat(run(new StringWriter(), optional)).isNotZero();
+      assertThat(seen)
+          .containsExactly(
+              org.openbcs.ordering.server.OrdererConfig.TlsClientAuth.REQUIRE,
+              org.openbcs.ordering.server.OrdererConfig.TlsClientAuth.OPTIONAL);
+
+      optional[base.length + 1] = "none";
+      assertThat(run(new StringWriter(), optional)).isEqualTo(2);
+      assertThat(seen).hasSize(2);
+    } finally {
+      OrdererCommand.useConsenters(
+          (config, options) -> org.openbcs.ordering.server.OrdererServer.defaultConsenters());
+    }
+  }
+
+  @Test
   void helpListsTheStartSubcommand() {
     CommandLine cli = new CommandLine(new OrdererCommand());
     assertThat(cli.getSubcommands()).containsKey("start");

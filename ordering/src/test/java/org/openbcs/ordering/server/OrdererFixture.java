@@ -28,6 +28,7 @@ import org.hyperledger.fabric.protos.orderer.BroadcastResponse;
 import org.hyperledger.fabric.protos.orderer.DeliverResponse;
 import org.hyperledger.fabric.protos.orderer.SeekInfo;
 import org.hyperledger.fabric.protos.orderer.SeekPosition;
+import org.hyperledger.fabric.protos.orderer.SeekSpecified;
 import org.openbcs.common.bytes.Hex;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.crypto.CryptoSuite;
@@ -95,8 +96,31 @@ final class OrdererFixture {
         suite.name());
   }
 
+  /** A channel as a peer opens it: mutual TLS with Org1 peer0's TLS certificate. */
   ManagedChannel connect(OrdererServer server) {
+    return connectWith(server, peerTlsDir());
+  }
+
+  /** Mutual TLS presenting {@code tlsDir/server.crt}. */
+  ManagedChannel connectWith(OrdererServer server, Path tlsDir) {
+    return GrpcTransport.channel(
+        "localhost", server.port(), ordererDir.resolve("tls/ca.crt"),
+        tlsDir.resolve("server.crt"), tlsDir.resolve("server.key"));
+  }
+
+  /** Server-auth-only TLS, as a Fabric SDK client without a client certificate connects. */
+  ManagedChannel connectWithoutCertificate(OrdererServer server) {
     return GrpcTransport.channel("localhost", server.port(), ordererDir.resolve("tls/ca.crt"), null, null);
+  }
+
+  /** TLS folder of Org1's peer0, issued by Org1's TLS CA. */
+  Path peerTlsDir() {
+    return root.resolve("peer0/tls");
+  }
+
+  /** Fabric's tls_cert_hash of a TLS certificate file: the suite hash of its DER encoding. */
+  byte[] tlsCertHash(Path certificateFile) throws Exception {
+    return suite.hash(suite.parseCertificate(Files.readAllBytes(certificateFile)).getEncoded());
   }
 
   Envelope transaction(SigningIdentity signer, String channel, ByteString data) {
@@ -108,6 +132,12 @@ final class OrdererFixture {
   }
 
   Envelope signedAt(SigningIdentity signer, String channel, HeaderType type, ByteString data, long now) {
+    return signedBound(signer, channel, type, data, now, new byte[0]);
+  }
+
+  /** An envelope whose channel header binds it to the TLS client certificate with this hash. */
+  Envelope signedBound(
+      SigningIdentity signer, String channel, HeaderType type, ByteString data, long now, byte[] tlsCertHash) {
     byte[] nonce = new byte[24];
     random.nextBytes(nonce);
     byte[] creator = signer.serialized();
@@ -120,6 +150,7 @@ final class OrdererFixture {
             .setChannelId(channel)
             .setTxId(Hex.encode(suite.hash(txIdInput)))
             .setTimestamp(Timestamp.newBuilder().setSeconds(now / 1000).setNanos((int) (now % 1000) * 1_000_000))
+            .setTlsCertHash(ByteString.copyFrom(tlsCertHash))
             .build();
     SignatureHeader sh =
         SignatureHeader.newBuilder().setCreator(ByteString.copyFrom(creator)).setNonce(ByteString.copyFrom(nonce)).build();
@@ -138,6 +169,16 @@ final class OrdererFixture {
   Envelope seek(SigningIdentity signer, String channel, SeekPosition start, SeekPosition stop, SeekInfo.SeekBehavior behavior) {
     SeekInfo info = SeekInfo.newBuilder().setStart(start).setStop(stop).setBehavior(behavior).build();
     return signed(signer, channel, HeaderType.DELIVER_SEEK_INFO, info.toByteString());
+  }
+
+  /** A seek for block 0 only, bound to the TLS client certificate with this hash. */
+  Envelope boundSeekOfGenesis(SigningIdentity signer, byte[] tlsCertHash) {
+    SeekPosition genesis =
+        SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(0)).build();
+    SeekInfo info =
+        SeekInfo.newBuilder().setStart(genesis).setStop(genesis).setBehavior(SeekInfo.SeekBehavior.FAIL_IF_NOT_READY).build();
+    return signedBound(
+        signer, CHANNEL, HeaderType.DELIVER_SEEK_INFO, info.toByteString(), System.currentTimeMillis(), tlsCertHash);
   }
 
   /** A Broadcast stream whose responses are collected in order. */

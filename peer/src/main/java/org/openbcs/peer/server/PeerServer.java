@@ -29,6 +29,7 @@ import org.openbcs.identity.msp.MspManager;
 import org.openbcs.ledger.Ledgers;
 import org.openbcs.ledger.PeerLedger;
 import org.openbcs.ordering.channel.ChannelConfig;
+import org.openbcs.ordering.server.ClientTrustBundle;
 import org.openbcs.peer.channel.PeerChannel;
 import org.openbcs.peer.committer.BlockCommitter;
 import org.openbcs.peer.deliver.DeliverService;
@@ -49,6 +50,7 @@ import org.openbcs.peer.lifecycle.PackageActivator;
 import org.openbcs.peer.puller.BlockPuller;
 import org.openbcs.peer.qscc.QueryChaincode;
 import org.openbcs.transport.GrpcTransport;
+import org.openbcs.transport.StrictParsing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +59,11 @@ import org.slf4j.LoggerFactory;
  * block puller; one TLS gRPC server with Gateway, Endorser and Deliver; a chaincode listener and
  * launcher for installed packages. {@link #start} returns once both listeners accept connections.
  *
- * <p>TLS: the peer's listener authenticates the server only (Gateway clients and Caliper do not
- * present certificates); the gateway's connections to remote peers and orderers are server-auth
- * too. The block puller presents the peer's TLS certificate to the orderer.
+ * <p>TLS: the peer's listener asks for a client certificate but does not require one, because
+ * application clients (Fabric Gateway SDK, Caliper) connect server-auth only; a certificate that is
+ * presented must chain to this peer's own TLS CA or a TLS CA of an organisation in its channels,
+ * else the handshake fails. The peer presents its TLS certificate on its own node-to-node
+ * connections (remote endorsers, orderers' Broadcast and Deliver).
  */
 public final class PeerServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerServer.class);
@@ -219,9 +223,10 @@ public final class PeerServer implements AutoCloseable {
         new GatewayService(
             endorser, address::get, channels::get, remotes, orderers, commitWaiters, REMOTE_ENDORSEMENT_TIMEOUT);
     resources.add(gateway);
+    Path clientRoots = ClientTrustBundle.write(config.dataDir(), tlsCa, channelConfigs);
     Server server =
         GrpcTransport.serverBuilder(
-                config.host(), config.port(), new GrpcTransport.TlsFiles(tlsCert, tlsKey, null), false)
+                config.host(), config.port(), new GrpcTransport.TlsFiles(tlsCert, tlsKey, clientRoots), false)
             .addService(StrictParsing.wrap(new EndorserService(endorser).bindService()))
             .addService(StrictParsing.wrap(deliver.bindService()))
             .addService(StrictParsing.wrap(gateway.bindService()))

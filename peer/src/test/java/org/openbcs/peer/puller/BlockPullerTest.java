@@ -188,9 +188,11 @@ class BlockPullerTest {
             net.peers.get("Org1MSP"),
             committer);
     puller.start();
-    // Broadcast as a plain TLS client trusting the orderer's TLS CA.
+    // Broadcast as the peer's gateway does: the orderer requires a TLS client certificate.
     ManagedChannel ch =
-        GrpcTransport.channel("127.0.0.1", orderer.port(), ordererTls.resolve("ca.crt"), null, null);
+        GrpcTransport.channel(
+            "127.0.0.1", orderer.port(), ordererTls.resolve("ca.crt"),
+            peerTls.resolve("server.crt"), peerTls.resolve("server.key"));
     try {
       broadcastOn(ch, transactions("tls", 2));
     } finally {
