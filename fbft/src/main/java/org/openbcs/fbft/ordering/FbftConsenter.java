@@ -64,6 +64,13 @@ public final class FbftConsenter implements Consenter {
    */
   static final Set<Path> CRASH_BEFORE_NEXT_WRITE = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Test hook: a consenter whose state directory is in this set "crashes" right after its next
+   * Fabric block write, before the applied-height file records it (the window R3.7's consenter
+   * metadata closes).
+   */
+  static final Set<Path> CRASH_AFTER_NEXT_WRITE = ConcurrentHashMap.newKeySet();
+
   /** Test observation: state transfers completed, by state directory (R3.8). */
   static final Map<Path, AtomicLong> STATE_TRANSFERS = new ConcurrentHashMap<>();
 
@@ -132,7 +139,17 @@ public final class FbftConsenter implements Consenter {
     this.n = config.n();
     this.stateDir = stateDir;
     this.appliedFile = stateDir.resolve(APPLIED_FILE);
-    this.applied = readApplied(appliedFile);
+    // The block store is the authority on what reached the ledger: each block records the FBFT
+    // height that produced it (consenter metadata, R3.7), so a crash between the block write and the
+    // applied-height file cannot make a restart write that block again.
+    long fromFile = readApplied(appliedFile);
+    long fromLedger = AppliedHeight.decode(chain.channelId(), chain.lastConsenterMetadata());
+    this.applied = Math.max(fromFile, fromLedger);
+    if (fromLedger > fromFile) {
+      log.info("channel={} fbft applied height {} from the ledger's last block (file said {})",
+          chain.channelId(), fromLedger, fromFile);
+      writeApplied(appliedFile, fromLedger);
+    }
     this.suite = ports.suite();
     this.transferCounters = new TransferCounters();
     this.checkpoints = new CheckpointExchange(chain.channelId(), n, config.f(), ports.auth(), codec, transport,
@@ -359,7 +376,12 @@ public final class FbftConsenter implements Consenter {
         throw new InjectedCrash("injected crash after the WAL committed fbft height " + height
             + " and before its block was written");
       }
-      var block = chain.writeBlock(chain.createNextBlock(envelopes));
+      var block = chain.writeBlock(chain.createNextBlock(envelopes), AppliedHeight.encode(height));
+      if (CRASH_AFTER_NEXT_WRITE.remove(stateDir)) {
+        wal.sync();
+        throw new InjectedCrash("injected crash after block " + block.getHeader().getNumber()
+            + " of fbft height " + height + " was written and before the applied height was recorded");
+      }
       ledgerTip = Digest.of(BlockHashing.headerHash(suite, block.getHeader()));
       log.debug("channel={} fbft h={} -> block {} with {} envelopes", chain.channelId(), height,
           block.getHeader().getNumber(), envelopes.size());

@@ -188,5 +188,15 @@ class BlockTransferTest {
       blocks.add(block);
       return block;
     }
+
+    @Override
+    public Block writeBlock(Block block, com.google.protobuf.ByteString consenterMetadata) {
+      return writeBlock(block);
+    }
+
+    @Override
+    public com.google.protobuf.ByteString lastConsenterMetadata() {
+      return com.google.protobuf.ByteString.EMPTY;
+    }
   }
 }

@@ -54,6 +54,7 @@ class FbftStateTransferNetworkTest {
     if (net != null) {
       for (int i = 0; i < servers.length; i++) {
         FbftConsenter.CRASH_BEFORE_NEXT_WRITE.remove(net.stateDir(i));
+        FbftConsenter.CRASH_AFTER_NEXT_WRITE.remove(net.stateDir(i));
       }
     }
   }
@@ -63,6 +64,34 @@ class FbftStateTransferNetworkTest {
       servers[i] = net.start(i);
       channels[i] = net.connect(i);
     }
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void crashAfterTheBlockWriteAndBeforeTheAppliedMarkerWritesNoBlockTwice() throws Exception {
+    net = new FbftNetworkFixture(root, BASE_TIMEOUT_MILLIS, IDLE_BLOCK_MILLIS);
+    startAll();
+    broadcastAndAwait(List.of(0, 1, 2, 3), "warm-up", 4);
+
+    // Orderer 2 writes the next payload block and "crashes" before its applied-height file says so;
+    // a restart that trusted the file alone would write that block a second time.
+    Path crashing = net.stateDir(2);
+    FbftConsenter.CRASH_AFTER_NEXT_WRITE.add(crashing);
+    long before = servers[2].height(FbftNetworkFixture.CHANNEL);
+    String written = "written-then-crashed";
+    assertThat(FbftNetworkFixture.broadcast(channels[0], net.transaction(written))).isEqualTo(Status.SUCCESS);
+    sent.add(written);
+    await("the injected crash at orderer 2", () -> !FbftConsenter.CRASH_AFTER_NEXT_WRITE.contains(crashing));
+    awaitAllHold(List.of(0, 1, 3));
+    assertThat(servers[2].height(FbftNetworkFixture.CHANNEL)).as("orderer 2 wrote the block before crashing")
+        .isEqualTo(before + 1);
+    servers[2].close();
+    channels[2].shutdownNow();
+    servers[2] = net.start(2);
+    channels[2] = net.connect(2);
+
+    broadcastAndAwait(List.of(0, 1, 2, 3), "after-restart", 4);
+    assertSameChains(List.of(0, 1, 2, 3));
   }
 
   @Test

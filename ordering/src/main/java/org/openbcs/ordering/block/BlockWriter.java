@@ -113,16 +113,47 @@ public final class BlockWriter {
 
   /** Signs {@code block}'s metadata and appends it durably; returns the stored block. */
   public Block writeBlock(Block block) {
+    return writeBlock(block, ByteString.EMPTY);
+  }
+
+  /** As {@link #writeBlock(Block)}, with {@code consenterMetadata} in the signed orderer metadata. */
+  public Block writeBlock(Block block, ByteString consenterMetadata) {
     try (LogContext.Scope ctx = LogContext.block(channelId, block.getHeader().getNumber())) {
-      return writeBlockInContext(block);
+      return writeBlockInContext(block, consenterMetadata);
     }
   }
 
-  private Block writeBlockInContext(Block block) {
+  /**
+   * The consenter metadata that {@code block}'s orderer recorded (OrdererBlockMetadata in the
+   * SIGNATURES slot); empty if there is none.
+   *
+   * @throws IllegalStateException if the slot does not parse: the block store holds a broken block
+   */
+  public static ByteString consenterMetadataOf(Block block) {
+    if (block.getMetadata().getMetadataCount() <= BlockMetadataIndex.SIGNATURES_VALUE) {
+      return ByteString.EMPTY;
+    }
+    ByteString slot = block.getMetadata().getMetadata(BlockMetadataIndex.SIGNATURES_VALUE);
+    if (slot.isEmpty()) {
+      return ByteString.EMPTY;
+    }
+    try {
+      Metadata md = Metadata.parseFrom(slot);
+      if (md.getValue().isEmpty()) {
+        return ByteString.EMPTY;
+      }
+      return OrdererBlockMetadata.parseFrom(md.getValue()).getConsenterMetadata();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("block " + block.getHeader().getNumber()
+          + ": SIGNATURES metadata is not an OrdererBlockMetadata: " + e.getMessage(), e);
+    }
+  }
+
+  private Block writeBlockInContext(Block block, ByteString consenterMetadata) {
     long number = block.getHeader().getNumber();
     Invariants.check(
         number == store.height(), "channel %s: writing block %d at height %d", channelId, number, store.height());
-    Block signed = block.toBuilder().setMetadata(signedMetadata(block.getHeader())).build();
+    Block signed = block.toBuilder().setMetadata(signedMetadata(block.getHeader(), consenterMetadata)).build();
     store.append(signed);
     if (number > lastCreatedNumber) {
       lastCreatedNumber = number;
@@ -133,9 +164,14 @@ public final class BlockWriter {
     return signed;
   }
 
-  private BlockMetadata signedMetadata(BlockHeader header) {
+  private BlockMetadata signedMetadata(BlockHeader header, ByteString consenterMetadata) {
     LastConfig last = LastConfig.newBuilder().setIndex(lastConfigIndex).build();
-    ByteString value = OrdererBlockMetadata.newBuilder().setLastConfig(last).build().toByteString();
+    ByteString value =
+        OrdererBlockMetadata.newBuilder()
+            .setLastConfig(last)
+            .setConsenterMetadata(consenterMetadata)
+            .build()
+            .toByteString();
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
     ByteString sigHeader =

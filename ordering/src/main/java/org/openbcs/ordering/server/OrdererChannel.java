@@ -84,6 +84,20 @@ final class OrdererChannel implements ChainSupport, AutoCloseable {
     return writer.writeBlock(block);
   }
 
+  @Override
+  public Block writeBlock(Block block, com.google.protobuf.ByteString consenterMetadata) {
+    return writer.writeBlock(block, consenterMetadata);
+  }
+
+  @Override
+  public com.google.protobuf.ByteString lastConsenterMetadata() {
+    long height = store.height();
+    return store.blockByNumber(height - 1)
+        .map(BlockWriter::consenterMetadataOf)
+        .orElseThrow(() -> new IllegalStateException(
+            "channel " + config.channelId() + ": tip block " + (height - 1) + " missing from the store"));
+  }
+
   CryptoSuite suite() {
     return suite;
   }

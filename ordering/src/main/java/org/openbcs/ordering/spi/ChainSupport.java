@@ -1,5 +1,6 @@
 package org.openbcs.ordering.spi;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.Envelope;
@@ -40,4 +41,18 @@ public interface ChainSupport {
    * @return the block as stored, with its metadata
    */
   Block writeBlock(Block block);
+
+  /**
+   * As {@link #writeBlock}, recording {@code consenterMetadata} in the block's signed
+   * OrdererBlockMetadata ({@code consenter_metadata}, as Fabric's etcdraft records its Raft index):
+   * written in the same append as the block, so a consenter learns after a crash exactly which of
+   * its decisions reached the ledger.
+   */
+  Block writeBlock(Block block, ByteString consenterMetadata);
+
+  /**
+   * The consenter metadata of the last block written (empty when the block has none, e.g. the
+   * genesis block or a block written without it).
+   */
+  ByteString lastConsenterMetadata();
 }

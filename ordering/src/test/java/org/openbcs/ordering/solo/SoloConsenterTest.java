@@ -66,6 +66,16 @@ class SoloConsenterTest {
       written.add(block.getData().getDataList().stream().map(SoloConsenterTest::parse).toList());
       return block;
     }
+
+    @Override
+    public Block writeBlock(Block block, com.google.protobuf.ByteString consenterMetadata) {
+      throw new UnsupportedOperationException("solo records no consenter metadata");
+    }
+
+    @Override
+    public com.google.protobuf.ByteString lastConsenterMetadata() {
+      return com.google.protobuf.ByteString.EMPTY;
+    }
   }
 
   private static Envelope parse(ByteString b) {
