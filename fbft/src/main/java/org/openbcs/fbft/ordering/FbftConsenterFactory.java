@@ -29,9 +29,10 @@ import org.openbcs.ordering.spi.Consenter;
 import org.openbcs.ordering.spi.ConsenterFactory;
 
 /**
- * Consensus type "fbft" for one orderer node. Per channel: replica i is the orderer at
- * {@code ordererEndpoints[i]} (n >= 4), whose signing certificate is {@code peerCerts[i]}; the WAL
- * is {@code <data>/fbft/<channel>/wal}. The factory also owns the node's FBFT gRPC service, which
+ * Consensus type "fbft" for one orderer node. Per channel: the replicas are the channel's consenter
+ * set, ordered by consenter id (or, for a channel without one, the orderer endpoints with the
+ * operator's {@code fbft.peer-certs}; see {@link ReplicaSet}), n >= 4; the WAL is {@code
+ * <data>/fbft/<channel>/wal}. The factory also owns the node's FBFT gRPC service, which
  * the orderer serves on its own port (see {@link #services()}).
  */
 public final class FbftConsenterFactory implements ConsenterFactory {
@@ -64,21 +65,18 @@ public final class FbftConsenterFactory implements ConsenterFactory {
   public Consenter create(ChainSupport chain) {
     ChannelConfig cc = chain.config();
     String ch = chain.channelId();
-    List<String> endpoints = cc.ordererEndpoints();
+    CryptoSuite suite = CryptoSuites.byName(cc.cryptoSuite());
+    ReplicaSet replicas = ReplicaSet.of(cc, options, suite);
+    List<String> endpoints = replicas.endpoints();
     if (endpoints.size() < MIN_REPLICAS) {
       throw new IllegalArgumentException("channel '" + ch + "' uses fbft with " + endpoints.size()
-          + " orderer endpoints; fbft needs at least " + MIN_REPLICAS);
-    }
-    if (options.peerCerts().size() != endpoints.size()) {
-      throw new IllegalArgumentException("channel '" + ch + "' has " + endpoints.size() + " orderer endpoints but "
-          + FbftOptions.PEER_CERTS + " lists " + options.peerCerts().size() + " certificates (one per endpoint, same order)");
+          + " orderers; fbft needs at least " + MIN_REPLICAS);
     }
     if (node.tlsDir() == null) {
       throw new IllegalArgumentException("fbft needs TLS between orderers: start the orderer with a TLS directory");
     }
-    CryptoSuite suite = CryptoSuites.byName(cc.cryptoSuite());
     SigningIdentity me = MspDirectory.loadSigningIdentity(node.mspDir(), node.mspId(), suite);
-    List<X509Certificate> certs = options.peerCerts().stream().map(p -> suite.parseCertificate(read(p))).toList();
+    List<X509Certificate> certs = replicas.certificates();
     int self = selfIndex(ch, endpoints, certs, me.certificate());
     List<PublicKey> keys = certs.stream().map(X509Certificate::getPublicKey).toList();
 
@@ -119,7 +117,8 @@ public final class FbftConsenterFactory implements ConsenterFactory {
     }
     if (options.selfEndpoint().isEmpty()) {
       if (byCert < 0) {
-        throw new IllegalArgumentException("this orderer's signing certificate is not in " + FbftOptions.PEER_CERTS);
+        throw new IllegalArgumentException("channel '" + ch + "': this orderer's signing certificate is not in the"
+            + " channel's consenter set (or " + FbftOptions.PEER_CERTS + ")");
       }
       return byCert;
     }

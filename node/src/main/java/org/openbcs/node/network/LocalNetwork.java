@@ -157,14 +157,9 @@ public final class LocalNetwork {
         "--tls", layout.ordererDir(index).resolve("tls").toString(),
         "--genesis", layout.genesisBlock().toString()));
     if (layout.consensus().equals("fbft")) {
-      // FBFT replicas authenticate each other by signing certificate, in endpoint order (spec §10).
-      List<String> certs = new ArrayList<>();
-      for (int i = 0; i < layout.ordererPorts().size(); i++) {
-        certs.add(MspFiles.signingCertificate(layout.ordererDir(i).resolve("msp")).toString());
-      }
-      args.addAll(List.of(
-          "--consensus-opt", "fbft.peer-certs=" + String.join(",", certs),
-          "--consensus-opt", "fbft.endpoint=" + layout.ordererEndpoints().get(index)));
+      // The replicas and their signing certificates come from the genesis block's consenter set
+      // (see consenters()); the endpoint option only cross-checks which one this node is.
+      args.addAll(List.of("--consensus-opt", "fbft.endpoint=" + layout.ordererEndpoints().get(index)));
     }
     return args;
   }
