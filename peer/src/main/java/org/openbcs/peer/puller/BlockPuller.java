@@ -17,7 +17,6 @@ import org.hyperledger.fabric.protos.orderer.DeliverResponse;
 import org.openbcs.common.Verdict;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.identity.SigningIdentity;
-import org.openbcs.ledger.BlockchainInfo;
 import org.openbcs.ledger.LedgerException;
 import org.openbcs.peer.channel.PeerChannel;
 import org.openbcs.peer.committer.BlockCommitter;
@@ -26,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pulls a channel's blocks from the ordering service and hands them to the committer, on one
- * thread per channel (the committer's contract). It seeks from the ledger height, verifies each
- * block (number, previous hash, data hash, orderer signature), commits it, and when the orderer
+ * thread per channel (the committer's contract). It seeks from the committer's tip, verifies each
+ * block (number, previous hash, data hash, orderer signature), hands it to the committer's pipeline
+ * ({@link BlockCommitter#commitAsync}: validated here, written and fsynced while the next block
+ * arrives), and when the orderer
  * goes away or misbehaves reconnects to the next endpoint with bounded exponential backoff,
  * resuming from whatever height the ledger then has.
  */
@@ -172,7 +173,8 @@ public final class BlockPuller implements AutoCloseable {
 
   /** One connection's life; returns whether at least one block was committed. */
   private boolean pullFrom(String endpoint) throws InterruptedException {
-    long height = channel.ledger().blocks().height();
+    // The committer's tip, not the ledger's: blocks it accepted may still be in the commit pipeline.
+    long height = committer.tip().height();
     Envelope seek =
         SeekEnvelopes.fromBlock(channel.channelId(), height, signer, tlsCertHash, time.wallMillis(), random);
     boolean progressed = false;
@@ -212,14 +214,21 @@ public final class BlockPuller implements AutoCloseable {
   }
 
   private boolean accept(Block block, String endpoint) {
-    BlockchainInfo info = channel.ledger().info();
-    Verdict verdict = verifier.verify(block, info.height(), info.currentBlockHash());
+    BlockCommitter.Tip tip = committer.tip();
+    Verdict verdict = verifier.verify(block, tip.height(), tip.currentBlockHash());
     if (!verdict.accepted()) {
       log.warn("[{}] rejecting block from orderer {}: {}", channel.channelId(), endpoint, verdict.reason());
       return false;
     }
     try {
-      committer.commit(block);
+      // Pipelined: this block's write and fsync overlap the next block's receipt and validation.
+      long number = block.getHeader().getNumber();
+      committer.commitAsync(block).whenComplete((result, failure) -> {
+        if (failure != null) {
+          log.error("[{}] block {} failed to commit after it was accepted: {}; the ledger refuses further"
+              + " commits until the peer restarts", channel.channelId(), number, failure.toString());
+        }
+      });
       return true;
     } catch (LedgerException e) {
       log.warn(
