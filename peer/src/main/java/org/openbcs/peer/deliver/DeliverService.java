@@ -10,6 +10,7 @@ import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Status;
 import org.hyperledger.fabric.protos.peer.DeliverGrpc;
 import org.hyperledger.fabric.protos.peer.DeliverResponse;
+import org.openbcs.transport.TlsClientCertificate;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.peer.channel.PeerChannel;
 import org.slf4j.Logger;
@@ -79,7 +80,11 @@ public final class DeliverService extends DeliverGrpc.DeliverImplBase implements
       return rejecting(responses, Status.SERVICE_UNAVAILABLE, "too many deliver streams or peer stopping");
     }
     DeliverStream stream =
-        new DeliverStream((ServerCallStreamObserver<DeliverResponse>) responses, mode, seekRequests);
+        new DeliverStream(
+            (ServerCallStreamObserver<DeliverResponse>) responses,
+            mode,
+            seekRequests,
+            TlsClientCertificate.ofCurrentCall());
     streams.add(stream);
     Thread.ofVirtual()
         .name("deliver-" + mode.name().toLowerCase(java.util.Locale.ROOT))

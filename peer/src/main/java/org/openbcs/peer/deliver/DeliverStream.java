@@ -13,6 +13,7 @@ import org.hyperledger.fabric.protos.common.Status;
 import org.hyperledger.fabric.protos.orderer.SeekInfo;
 import org.hyperledger.fabric.protos.orderer.SeekPosition;
 import org.hyperledger.fabric.protos.peer.DeliverResponse;
+import org.openbcs.transport.TlsClientCertificate;
 import org.openbcs.ledger.BlockStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ final class DeliverStream implements StreamObserver<Envelope> {
   private final ServerCallStreamObserver<DeliverResponse> out;
   private final Mode mode;
   private final SeekRequests seekRequests;
+  /** The connection's TLS client certificate, captured on the call's thread at open. */
+  private final TlsClientCertificate session;
   private final BlockingQueue<Envelope> requests = new ArrayBlockingQueue<>(MAX_PENDING_REQUESTS);
   private final ReentrantLock readyLock = new ReentrantLock();
   private final Condition readyOrCancelled = readyLock.newCondition();
@@ -52,7 +55,12 @@ final class DeliverStream implements StreamObserver<Envelope> {
   /** Set by the worker once it ended the call; only the worker reads it. */
   private boolean ended;
 
-  DeliverStream(ServerCallStreamObserver<DeliverResponse> out, Mode mode, SeekRequests seekRequests) {
+  DeliverStream(
+      ServerCallStreamObserver<DeliverResponse> out,
+      Mode mode,
+      SeekRequests seekRequests,
+      TlsClientCertificate session) {
+    this.session = session;
     this.out = out;
     this.mode = mode;
     this.seekRequests = seekRequests;
@@ -134,7 +142,7 @@ final class DeliverStream implements StreamObserver<Envelope> {
 
   /** Answers one seek request; false when the stream is over. */
   private boolean serve(Envelope request) throws InterruptedException {
-    SeekRequests.Outcome outcome = seekRequests.check(request);
+    SeekRequests.Outcome outcome = seekRequests.check(request, session);
     if (outcome instanceof SeekRequests.Rejected r) {
       finish(r.status(), r.reason());
       return false;

@@ -10,6 +10,7 @@ import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.common.SignatureHeader;
 import org.hyperledger.fabric.protos.common.Status;
 import org.hyperledger.fabric.protos.orderer.SeekInfo;
+import org.openbcs.transport.TlsClientCertificate;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.crypto.SignatureVerifier;
 import org.openbcs.identity.Identity;
@@ -39,7 +40,11 @@ final class SeekRequests {
     this.time = time;
   }
 
-  Outcome check(Envelope envelope) {
+  /**
+   * @param session the connection's TLS client certificate: a header's {@code tls_cert_hash} must
+   *     name it (Fabric's binding; BAD_REQUEST otherwise)
+   */
+  Outcome check(Envelope envelope, TlsClientCertificate session) {
     Payload payload;
     ChannelHeader ch;
     try {
@@ -58,6 +63,10 @@ final class SeekRequests {
     if (ch.getType() != HeaderType.DELIVER_SEEK_INFO_VALUE) {
       return new Rejected(
           Status.BAD_REQUEST, "header type " + ch.getType() + " is not DELIVER_SEEK_INFO");
+    }
+    java.util.Optional<String> unbound = session.bindingMismatch(ch.getTlsCertHash().toByteArray(), channel.suite());
+    if (unbound.isPresent()) {
+      return new Rejected(Status.BAD_REQUEST, unbound.get());
     }
     if (!ch.hasTimestamp()) {
       return new Rejected(Status.BAD_REQUEST, "seek envelope has no timestamp");

@@ -51,6 +51,7 @@ import org.openbcs.peer.puller.BlockPuller;
 import org.openbcs.peer.qscc.QueryChaincode;
 import org.openbcs.transport.GrpcTransport;
 import org.openbcs.transport.StrictParsing;
+import org.openbcs.transport.TlsClientCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,6 +228,7 @@ public final class PeerServer implements AutoCloseable {
     Server server =
         GrpcTransport.serverBuilder(
                 config.host(), config.port(), new GrpcTransport.TlsFiles(tlsCert, tlsKey, clientRoots), false)
+            .intercept(TlsClientCertificate.captureClientCertificate())
             .addService(StrictParsing.wrap(new EndorserService(endorser).bindService()))
             .addService(StrictParsing.wrap(deliver.bindService()))
             .addService(StrictParsing.wrap(gateway.bindService()))

@@ -188,6 +188,18 @@ class DeliverServiceTest {
       SigningIdentity signer,
       long timestampMillis,
       boolean badSignature) {
+    return seek(channelId, start, stop, behavior, signer, timestampMillis, badSignature, new byte[0]);
+  }
+
+  static Envelope seek(
+      String channelId,
+      SeekPosition start,
+      SeekPosition stop,
+      SeekInfo.SeekBehavior behavior,
+      SigningIdentity signer,
+      long timestampMillis,
+      boolean badSignature,
+      byte[] tlsCertHash) {
     ByteString payload =
         Payload.newBuilder()
             .setHeader(
@@ -197,6 +209,7 @@ class DeliverServiceTest {
                             .setType(HeaderType.DELIVER_SEEK_INFO_VALUE)
                             .setChannelId(channelId)
                             .setTimestamp(Timestamp.newBuilder().setSeconds(timestampMillis / 1000))
+                            .setTlsCertHash(ByteString.copyFrom(tlsCertHash))
                             .build()
                             .toByteString())
                     .setSignatureHeader(
@@ -302,6 +315,35 @@ class DeliverServiceTest {
                 System.currentTimeMillis(), false));
     assertThat(call.next().getStatus()).isEqualTo(Status.NOT_FOUND);
     call.assertCompleted();
+  }
+
+  @Test
+  void aSeekBoundToAnotherTlsSessionIsBadRequest() throws Exception {
+    // Over this plaintext connection there is no client certificate for the claimed hash to name.
+    byte[] someHash = net.suite.hash("another session's certificate".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Call call =
+        call(
+            Kind.BLOCKS,
+            seek(TestNetwork.CHANNEL, oldest(), newest(), SeekInfo.SeekBehavior.BLOCK_UNTIL_READY, user,
+                System.currentTimeMillis(), false, someHash));
+    assertThat(call.next().getStatus()).isEqualTo(Status.BAD_REQUEST);
+    call.assertCompleted();
+
+    // The same check with a session certificate: its own hash passes, another's does not.
+    SeekRequests requests = new SeekRequests(id -> id.equals(TestNetwork.CHANNEL) ? channel : null,
+        org.openbcs.common.time.TimeSource.SYSTEM);
+    byte[] der = user.certificate().getEncoded();
+    var session = org.openbcs.transport.TlsClientCertificate.of(der);
+    Envelope bound = seek(TestNetwork.CHANNEL, oldest(), newest(), SeekInfo.SeekBehavior.BLOCK_UNTIL_READY, user,
+        System.currentTimeMillis(), false, net.suite.hash(der));
+    assertThat(requests.check(bound, session)).isInstanceOf(SeekRequests.Accepted.class);
+    Envelope other = seek(TestNetwork.CHANNEL, oldest(), newest(), SeekInfo.SeekBehavior.BLOCK_UNTIL_READY, user,
+        System.currentTimeMillis(), false, someHash);
+    assertThat(requests.check(other, session))
+        .isInstanceOfSatisfying(SeekRequests.Rejected.class, r -> {
+          assertThat(r.status()).isEqualTo(Status.BAD_REQUEST);
+          assertThat(r.reason()).contains("does not match the hash");
+        });
   }
 
   @Test
