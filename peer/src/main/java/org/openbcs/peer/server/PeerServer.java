@@ -213,7 +213,7 @@ public final class PeerServer implements AutoCloseable {
         new RemoteEndorsers(config.remotePeers(), config.remotePeersTlsRoots(), tlsCert, tlsKey);
     resources.add(remotes);
     OrdererClient orderers =
-        new OrdererClient(config.ordererEndpoints(), config.ordererTlsRoots(), tlsCert, tlsKey);
+        new OrdererClient(config.ordererEndpoints(), config.ordererTlsRoots(), tlsCert, tlsKey, config.mspId());
     resources.add(orderers);
     DeliverService deliver = new DeliverService(channels::get, time);
     resources.add(deliver);
