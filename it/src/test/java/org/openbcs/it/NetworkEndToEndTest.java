@@ -73,6 +73,24 @@ class NetworkEndToEndTest {
     Contract qscc = channel.getContract("qscc");
     BlockchainInfo info = BlockchainInfo.parseFrom(qscc.evaluateTransaction("GetChainInfo", net.layout.channelId()));
     assertThat(info.getHeight()).isGreaterThan(status.getBlockNumber());
+    Block block = Block.parseFrom(
+        qscc.evaluateTransaction("GetBlockByNumber", net.layout.channelId(), Long.toString(status.getBlockNumber())));
+    assertThat(block.getHeader().getNumber()).isEqualTo(status.getBlockNumber());
+    byte[] filter = block.getMetadata().getMetadata(2).toByteArray();
+    int position = -1;
+    for (int i = 0; i < block.getData().getDataCount(); i++) {
+      var payload = org.hyperledger.fabric.protos.common.Payload.parseFrom(
+          org.hyperledger.fabric.protos.common.Envelope.parseFrom(block.getData().getData(i)).getPayload());
+      var header = org.hyperledger.fabric.protos.common.ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
+      if (header.getTxId().equals(tx.getTransactionId())) {
+        position = i;
+      }
+    }
+    assertThat(position).as("the tx is in the block qscc returns").isNotNegative();
+    assertThat(filter[position]).isEqualTo((byte) TxValidationCode.VALID_VALUE);
+    var processed = org.hyperledger.fabric.protos.peer.ProcessedTransaction.parseFrom(
+        qscc.evaluateTransaction("GetTransactionByID", net.layout.channelId(), tx.getTransactionId()));
+    assertThat(processed.getValidationCode()).isEqualTo(TxValidationCode.VALID_VALUE);
   }
 
   @Test
@@ -107,6 +125,17 @@ class NetworkEndToEndTest {
       assertThat(block.getHeader().getNumber()).isEqualTo(status.getBlockNumber());
       byte[] filter = block.getMetadata().getMetadata(2).toByteArray();
       assertThat(filter).hasSize(block.getData().getDataCount());
+    }
+
+    try (CloseableIterator<org.hyperledger.fabric.protos.peer.FilteredBlock> filtered =
+        channel.newFilteredBlockEventsRequest().startBlock(status.getBlockNumber()).build().getEvents()) {
+      var block = filtered.next();
+      assertThat(block.getNumber()).isEqualTo(status.getBlockNumber());
+      assertThat(block.getChannelId()).isEqualTo(net.layout.channelId());
+      assertThat(block.getFilteredTransactionsList())
+          .filteredOn(t -> t.getTxid().equals(transfer.getTransactionId()))
+          .singleElement()
+          .satisfies(t -> assertThat(t.getTxValidationCode()).isEqualTo(TxValidationCode.VALID));
     }
   }
 
