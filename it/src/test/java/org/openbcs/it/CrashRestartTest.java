@@ -31,7 +31,9 @@ class CrashRestartTest {
       AtomicBoolean running = new AtomicBoolean(true);
       CountDownLatch enoughCommitted = new CountDownLatch(20);
       ExecutorService load = Executors.newFixedThreadPool(4);
-      try (TestNetwork.Client client = net.client("Org1MSP", "User1")) {
+      // The client that drives the load stays open across the crash: its connection must recover.
+      TestNetwork.Client client = net.client("Org1MSP", "User1");
+      try {
         Contract basic = client.gateway().getNetwork(net.layout.channelId()).getContract("basic");
         for (int w = 0; w < 4; w++) {
           int worker = w;
@@ -56,9 +58,31 @@ class CrashRestartTest {
         running.set(false);
         load.shutdown();
         assertThat(load.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+      } catch (Exception | AssertionError e) {
+        client.close();
+        throw e;
       }
 
       net.network.start();
+
+      // The same Gateway connection that was open when every node died reconnects: a submit through
+      // it commits. Its gRPC channel may still be in reconnect back-off for a moment, so each failed
+      // attempt is a real round trip that is retried, up to a minute.
+      try (client) {
+        Contract sameClient = client.gateway().getNetwork(net.layout.channelId()).getContract("basic");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        TxValidationCode code = null;
+        for (int attempt = 0; code == null; attempt++) {
+          try {
+            code = sameClient.newProposal("CreateAsset").addArguments("same-client-" + attempt, "red", "1", "Jo", "1")
+                .build().endorse().submitAsync().getStatus().getCode();
+          } catch (org.hyperledger.fabric.client.EndorseException | org.hyperledger.fabric.client.SubmitException
+              | org.hyperledger.fabric.client.CommitStatusException e) {
+            assertThat(System.nanoTime()).as("old client reconnects within a minute: %s", e.getMessage()).isLessThan(until);
+          }
+        }
+        assertThat(code).isEqualTo(TxValidationCode.VALID);
+      }
 
       List<String> acknowledged = List.copyOf(committed);
       try (TestNetwork.Client org1 = net.client("Org1MSP", "User1");
