@@ -11,8 +11,11 @@ public sealed interface FbftMessage {
   /** A vote for one block, sent only to the next round's leader (R1.2). */
   record Vote(Digest blockId, long round, long height, int voter, byte[] signature) implements FbftMessage {}
 
-  /** "I give up on {@code round}", broadcast with the sender's highest QC (R2.3). */
-  record Timeout(long round, QuorumCert highQc, int sender, byte[] signature) implements FbftMessage {}
+  /**
+   * "I give up on {@code round}", broadcast with the sender's highest QC (R2.3), and whether the
+   * sender had voted in the round (R2.5 proof of blame); the signature covers round, QC round and bit.
+   */
+  record Timeout(long round, QuorumCert highQc, boolean voted, int sender, byte[] signature) implements FbftMessage {}
 
   /** Certificates forwarded to a replica that is behind (R2.6). */
   record CertForward(QuorumCert highQc, Optional<TimeoutCert> tc) implements FbftMessage {}

@@ -22,7 +22,14 @@ import org.openbcs.fbft.message.FbftMessage.Vote;
  */
 public final class MessageCodec {
   static final byte MAGIC = (byte) 0xFB;
-  static final byte VERSION = 1;
+  /** Version 2 added the timeout's voted bit and the block's {@link TimeoutEvidence} (R2.5). */
+  static final byte VERSION = 2;
+  /**
+   * Still decoded, with no voted bits and no evidence: the WAL stores QCs in this encoding
+   * (FileWal's HighQc record), and a WAL written before version 2 must still open. A version-1
+   * timeout or TC decodes but never verifies (its signatures cover FBFT-TMO1).
+   */
+  static final byte LEGACY_VERSION = 1;
   private static final byte PROPOSAL = 1;
   private static final byte VOTE = 2;
   private static final byte TIMEOUT = 3;
@@ -52,7 +59,7 @@ public final class MessageCodec {
    * alone: those go to the driver that owns the ledger, not to the replica, and are decoded there.
    */
   public static boolean isCheckpointMessage(byte[] bytes) {
-    return bytes.length > 2 && bytes[0] == MAGIC && bytes[1] == VERSION
+    return bytes.length > 2 && bytes[0] == MAGIC && (bytes[1] == VERSION || bytes[1] == LEGACY_VERSION)
         && (bytes[2] == CHECKPOINT_REQUEST || bytes[2] == CHECKPOINT);
   }
 
@@ -72,7 +79,7 @@ public final class MessageCodec {
       case Timeout t -> {
         w.u8(TIMEOUT).i64(t.round());
         writeQc(w, t.highQc());
-        w.i32(t.sender()).bytes(t.signature());
+        w.u8(t.voted() ? (byte) 1 : (byte) 0).i32(t.sender()).bytes(t.signature());
       }
       case CertForward c -> {
         w.u8(CERT_FORWARD);
@@ -103,15 +110,17 @@ public final class MessageCodec {
         return new Decoded.Malformed("bad magic");
       }
       int version = r.u8();
-      if (version != VERSION) {
+      if (version != VERSION && version != LEGACY_VERSION) {
         return new Decoded.Malformed("unsupported version " + version);
       }
+      r.legacy = version == LEGACY_VERSION;
       int type = r.u8();
       FbftMessage m =
           switch (type) {
             case PROPOSAL -> new Proposal(readBlock(r), readOptionalTc(r), r.bytes(limits.maxSignatureBytes()));
             case VOTE -> new Vote(r.digest(), r.round(), r.round(), r.i32(), r.bytes(limits.maxSignatureBytes()));
-            case TIMEOUT -> new Timeout(r.round(), readQc(r), r.i32(), r.bytes(limits.maxSignatureBytes()));
+            case TIMEOUT -> new Timeout(r.round(), readQc(r), !r.legacy && r.flag(), r.i32(),
+                r.bytes(limits.maxSignatureBytes()));
             case CERT_FORWARD -> new CertForward(readQc(r), readOptionalTc(r));
             case SYNC_REQUEST -> new SyncRequest(r.digest(), r.round());
             case SYNC_RESPONSE -> {
@@ -144,6 +153,12 @@ public final class MessageCodec {
     for (byte[] e : b.payload()) {
       w.bytes(e);
     }
+    TimeoutEvidence ev = b.evidence();
+    if (ev.isNone()) {
+      w.u8((byte) 0);
+    } else {
+      w.u8((byte) 1).bytes(ev.signersUnsafe()).bytes(ev.votedUnsafe());
+    }
   }
 
   private Block readBlock(Reader r) {
@@ -156,7 +171,15 @@ public final class MessageCodec {
     for (int i = 0; i < count; i++) {
       payload.add(r.bytes(limits.maxEnvelopeBytes()));
     }
-    return Block.create(round, height, justify, proposer, payload, hash);
+    TimeoutEvidence evidence = TimeoutEvidence.NONE;
+    if (!r.legacy && r.flag()) {
+      int maxBitmap = TimeoutEvidence.bytesFor(limits.maxSignatures());
+      evidence = new TimeoutEvidence(r.bytes(maxBitmap), r.bytes(maxBitmap));
+      if (evidence.isNone()) {
+        throw new MalformedException("empty timeout evidence marked present");
+      }
+    }
+    return Block.create(round, height, justify, proposer, payload, evidence, hash);
   }
 
   private void writeQc(Writer w, QuorumCert qc) {
@@ -186,7 +209,7 @@ public final class MessageCodec {
     TimeoutCert t = tc.get();
     w.u8((byte) 1).i64(t.round()).i32(t.timeouts().size());
     for (TimeoutSig s : t.timeouts()) {
-      w.i32(s.signer()).i64(s.highQcRound()).bytes(s.signature());
+      w.i32(s.signer()).i64(s.highQcRound()).u8(s.voted() ? (byte) 1 : (byte) 0).bytes(s.signature());
     }
   }
 
@@ -202,7 +225,7 @@ public final class MessageCodec {
     int count = r.count(limits.maxSignatures(), 16);
     List<TimeoutSig> sigs = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      sigs.add(new TimeoutSig(r.i32(), r.round(), r.bytes(limits.maxSignatureBytes())));
+      sigs.add(new TimeoutSig(r.i32(), r.round(), !r.legacy && r.flag(), r.bytes(limits.maxSignatureBytes())));
     }
     return Optional.of(new TimeoutCert(round, sigs));
   }
@@ -215,6 +238,8 @@ public final class MessageCodec {
 
   private static final class Reader {
     private final ByteBuffer in;
+    /** Decoding the pre-proof layout (LEGACY_VERSION): no voted bits, no evidence. */
+    boolean legacy;
 
     Reader(ByteBuffer in) {
       this.in = in;
@@ -226,6 +251,15 @@ public final class MessageCodec {
 
     int u8() {
       return in.get() & 0xFF;
+    }
+
+    /** A boolean byte: exactly 0 or 1, so every message has one encoding. */
+    boolean flag() {
+      int v = u8();
+      if (v > 1) {
+        throw new MalformedException("bad flag " + v);
+      }
+      return v == 1;
     }
 
     int i32() {

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SigningBytes {
   private static final byte[] VOTE = "FBFT-VOTE1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] TIMEOUT = "FBFT-TMO1".getBytes(StandardCharsets.US_ASCII);
+  /** Version 2 adds the voted bit (R2.5); a TMO1 signature never verifies as TMO2. */
+  private static final byte[] TIMEOUT = "FBFT-TMO2".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PROPOSAL = "FBFT-PROP1".getBytes(StandardCharsets.US_ASCII);
 
   private static final byte[] CHECKPOINT = "FBFT-CKPT1".getBytes(StandardCharsets.US_ASCII);
@@ -35,8 +36,10 @@ public final class SigningBytes {
     return b.putLong(round).putLong(height).array();
   }
 
-  public static byte[] timeout(long round, long highQcRound) {
-    return ByteBuffer.allocate(TIMEOUT.length + 16).put(TIMEOUT).putLong(round).putLong(highQcRound).array();
+  /** A timeout: the signer gave up on {@code round}, holds a QC of {@code highQcRound}, and had ({@code voted}) or had not voted in the round. */
+  public static byte[] timeout(long round, long highQcRound, boolean voted) {
+    return ByteBuffer.allocate(TIMEOUT.length + 17).put(TIMEOUT).putLong(round).putLong(highQcRound)
+        .put((byte) (voted ? 1 : 0)).array();
   }
 
   public static byte[] proposal(Digest blockId, long round) {

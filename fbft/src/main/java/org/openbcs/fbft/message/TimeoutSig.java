@@ -1,7 +1,10 @@
 package org.openbcs.fbft.message;
 
-/** One replica's signed timeout inside a TC: it gave up on the round and reports its highest QC round. */
-public record TimeoutSig(int signer, long highQcRound, byte[] signature) {
+/**
+ * One replica's signed timeout inside a TC: it gave up on the round, reports its highest QC round,
+ * and states whether it had voted in the round (R2.5 proof of blame); the signature covers all three.
+ */
+public record TimeoutSig(int signer, long highQcRound, boolean voted, byte[] signature) {
   public TimeoutSig {
     signature = signature.clone();
   }

@@ -72,12 +72,13 @@ final class CertificateVerifier {
     proven.put(qc.key(), Boolean.TRUE);
   }
 
-  private record TcKey(long round, List<Long> signerAndHighQc) {}
+  /** The voted bits are part of the fact: they decide blame (R2.5), so each is proven by its signature. */
+  private record TcKey(long round, List<Long> signerHighQcAndVoted) {}
 
   private static TcKey tcKey(TimeoutCert tc) {
     List<Long> parts = new ArrayList<>(tc.timeouts().size() * 2);
     for (TimeoutSig t : tc.timeouts()) {
-      parts.add((long) t.signer());
+      parts.add(t.voted() ? -1L - t.signer() : t.signer());
       parts.add(t.highQcRound());
     }
     return new TcKey(tc.round(), parts);
@@ -98,7 +99,7 @@ final class CertificateVerifier {
       }
       seen.set(t.signer());
       signatureChecks++;
-      if (!auth.verify(t.signer(), SigningBytes.timeout(tc.round(), t.highQcRound()), t.signature())) {
+      if (!auth.verify(t.signer(), SigningBytes.timeout(tc.round(), t.highQcRound(), t.voted()), t.signature())) {
         return false;
       }
     }

@@ -25,6 +25,7 @@ import org.openbcs.fbft.message.MessageCodec;
 import org.openbcs.fbft.message.QuorumCert;
 import org.openbcs.fbft.message.SigningBytes;
 import org.openbcs.fbft.message.TimeoutCert;
+import org.openbcs.fbft.message.TimeoutEvidence;
 import org.openbcs.fbft.message.TimeoutSig;
 import org.openbcs.fbft.wal.WalRecord;
 import org.openbcs.fbft.wal.WalState;
@@ -76,6 +77,11 @@ public final class FbftReplica {
   // Safety state (R3): persisted before any message that depends on it leaves the replica.
   private long currentRound;
   private long lastVotedRound;
+  /**
+   * The last round this replica voted in (votes only, unlike lastVotedRound): its timeout for that
+   * round says "voted" (R2.5). From the WAL's Voted records after a restart.
+   */
+  private long lastVoteRound;
   private QuorumCert highQc;
   private Optional<TimeoutCert> lastTc = Optional.empty();
   private long timedOutRound;
@@ -140,6 +146,7 @@ public final class FbftReplica {
     leaders = new LeaderElection(config, tree);
     s.reputation().ifPresent(leaders::restore);
     lastVotedRound = s.lastVotedRound();
+    lastVoteRound = s.votes().stream().mapToLong(WalRecord.Voted::round).max().orElse(0);
     timedOutRound = 0;
     highQc = s.highQc().orElse(genesis.justify());
     currentRound = 0;
@@ -214,7 +221,7 @@ public final class FbftReplica {
     }
     // R4.4: the id is recomputed, never trusted; R1.1: rounds strictly grow along the chain.
     if (b.round() <= b.justify().round() || b.height() != b.justify().height() + 1
-        || !b.id().equals(Block.computeId(b.round(), b.height(), b.justify(), b.proposer(), b.payload(), hash))) {
+        || !b.id().equals(Block.computeId(b, hash))) {
       drop(DropReason.BAD_BLOCK, from, p);
       return;
     }
@@ -247,6 +254,13 @@ public final class FbftReplica {
     // Certificates are facts: learn them before anything else can fail (R2.1).
     processQc(b.justify());
     tc.ifPresent(this::processTc);
+    // R2.5: the block records exactly the evidence of the TC that justifies it, or none without
+    // one. Voters check this, so a certified block's evidence is the summary of a valid TC.
+    TimeoutEvidence evidence = tc.map(t -> TimeoutEvidence.of(t, config.n())).orElse(TimeoutEvidence.NONE);
+    if (!b.evidence().equals(evidence)) {
+      drop(DropReason.BAD_BLOCK, from, p);
+      return;
+    }
 
     Optional<Block> parent = tree.get(b.parentId());
     if (parent.isEmpty()) {
@@ -281,6 +295,7 @@ public final class FbftReplica {
       return;
     }
     lastVotedRound = b.round();
+    lastVoteRound = b.round();
     persist(new WalRecord.Voted(b.round(), b.id()));
     Vote v = new Vote(b.id(), b.round(), b.height(), self,
         auth.sign(SigningBytes.vote(b.id(), b.round(), b.height())));
@@ -359,7 +374,7 @@ public final class FbftReplica {
       drop(DropReason.MALFORMED, from, t);
       return;
     }
-    if (!verifier.verifySingle(from, SigningBytes.timeout(t.round(), t.highQc().round()), t.signature())) {
+    if (!verifier.verifySingle(from, SigningBytes.timeout(t.round(), t.highQc().round(), t.voted()), t.signature())) {
       drop(DropReason.BAD_SIGNATURE, from, t);
       return;
     }
@@ -375,7 +390,7 @@ public final class FbftReplica {
     } finally {
       lateEntry = false;
     }
-    addTimeout(t.round(), new TimeoutSig(from, t.highQc().round(), t.signature()));
+    addTimeout(t.round(), new TimeoutSig(from, t.highQc().round(), t.voted(), t.signature()));
   }
 
   private void addTimeout(long round, TimeoutSig sig) {
@@ -578,7 +593,9 @@ public final class FbftReplica {
       return;
     }
     List<byte[]> payload = mempool.take(config.maxBlockEnvelopes(), inFlight(parent.get()));
-    Block b = Block.create(round, parent.get().height() + 1, highQc, self, payload, hash);
+    // R2.5: the block records the TC's voted bits, so the chain proves who failed round - 1.
+    TimeoutEvidence evidence = tc.map(t -> TimeoutEvidence.of(t, config.n())).orElse(TimeoutEvidence.NONE);
+    Block b = Block.create(round, parent.get().height() + 1, highQc, self, payload, evidence, hash);
     Proposal p = new Proposal(b, tc, auth.sign(SigningBytes.proposal(b.id(), round)));
     LOG.debug("fbft replica {}: proposing {}", self, b);
     out.add(new Effect.Broadcast(p));
@@ -623,11 +640,13 @@ public final class FbftReplica {
       // R3.4 retry: the first request or its answer may have been lost; ask another signer each round.
       requestSync(signerToAsk(highQc, round), highQc.blockId());
     }
-    byte[] sig = auth.sign(SigningBytes.timeout(round, highQc.round()));
-    out.add(new Effect.Broadcast(new Timeout(round, highQc, self, sig)));
+    // R2.5: whether this replica accepted the round's proposal; the TC's bits prove who failed.
+    boolean voted = lastVoteRound == round;
+    byte[] sig = auth.sign(SigningBytes.timeout(round, highQc.round(), voted));
+    out.add(new Effect.Broadcast(new Timeout(round, highQc, voted, self, sig)));
     out.add(new Effect.ScheduleTimer(round, now + roundTimeout(round)));
     if (!timeouts.has(round, self)) {
-      addTimeout(round, new TimeoutSig(self, highQc.round(), sig));
+      addTimeout(round, new TimeoutSig(self, highQc.round(), voted, sig));
     }
   }
 
@@ -694,7 +713,7 @@ public final class FbftReplica {
   private void onSyncResponse(int from, SyncResponse s) {
     Map<Digest, Block> byId = new HashMap<>();
     for (Block b : s.blocks()) {
-      if (!b.id().equals(Block.computeId(b.round(), b.height(), b.justify(), b.proposer(), b.payload(), hash))) {
+      if (!b.id().equals(Block.computeId(b, hash))) {
         drop(DropReason.BAD_BLOCK, from, s);
         return;
       }
@@ -917,6 +936,16 @@ public final class FbftReplica {
 
   public Block genesis() {
     return genesis;
+  }
+
+  /** The proofs of blame this replica applied to leader reputation, oldest first (bounded; R2.5). */
+  public List<ProvenBlame> provenBlame() {
+    return leaders.provenBlame();
+  }
+
+  /** Whether {@code replica} is skipped in {@code round} by reputation if it extends this replica's highest QC. */
+  public boolean skipped(int replica, long round) {
+    return tree.get(highQc.blockId()).map(b -> leaders.skipped(replica, round, b)).orElse(false);
   }
 
   /** The leader this replica expects for {@code round} if it extends its highest QC; -1 if that block is unknown. */

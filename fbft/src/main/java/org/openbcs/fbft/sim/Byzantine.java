@@ -16,5 +16,11 @@ public enum Byzantine {
    * Answers every sync request with forged blocks at the requested heights: made-up payloads,
    * hash-linked, with QCs of garbage signatures, including a would-be commit proof (R3.8).
    */
-  FORGE_SYNC
+  FORGE_SYNC,
+  /**
+   * Lies in every timeout's voted bit (R2.5), validly signed: "voted" for rounds it did not vote in
+   * and "not voted" for rounds it did, to get an honest proposer or aggregator blamed. Not drawn by
+   * the seed sweep; {@code BlameProofSimTest} runs it.
+   */
+  LIE_VOTED
 }

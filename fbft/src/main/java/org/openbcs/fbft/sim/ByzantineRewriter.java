@@ -28,6 +28,14 @@ final class ByzantineRewriter {
     if (kind == Byzantine.DOUBLE_VOTE || kind == Byzantine.SILENT) {
       return wire;
     }
+    if (kind == Byzantine.LIE_VOTED) {
+      if (sim.codec().decode(wire) instanceof MessageCodec.Decoded.Ok(FbftMessage.Timeout t) && t.sender() == self) {
+        boolean lie = !t.voted();
+        byte[] sig = sim.auth(self).sign(SigningBytes.timeout(t.round(), t.highQc().round(), lie));
+        return sim.codec().encode(new FbftMessage.Timeout(t.round(), t.highQc(), lie, self, sig));
+      }
+      return wire;
+    }
     if (kind == Byzantine.FORGE_SYNC) {
       MessageCodec.Decoded d = sim.codec().decode(wire);
       if (d instanceof MessageCodec.Decoded.Ok(FbftMessage.SyncResponse r) && !r.blocks().isEmpty()) {
@@ -82,14 +90,14 @@ final class ByzantineRewriter {
         // the forger fork from genesis if accepted.
         List<TimeoutSig> sigs = new ArrayList<>();
         for (int i = 0; i < sim.n(); i++) {
-          byte[] sig = i == self ? sim.auth(self).sign(SigningBytes.timeout(b.round() - 1, 0)) : new byte[8];
-          sigs.add(new TimeoutSig(i, 0, sig));
+          byte[] sig = i == self ? sim.auth(self).sign(SigningBytes.timeout(b.round() - 1, 0, false)) : new byte[8];
+          sigs.add(new TimeoutSig(i, 0, false, sig));
         }
         TimeoutCert forged = new TimeoutCert(b.round() - 1, sigs);
         Block genesis = Block.genesis(sim.hash());
         yield sim.codec().encode(reProposal(sim, self, b.round(), 1, genesis.justify(), b.payload(), Optional.of(forged)));
       }
-      case SILENT, DOUBLE_VOTE, FORGE_SYNC -> wire;
+      case SILENT, DOUBLE_VOTE, FORGE_SYNC, LIE_VOTED -> wire;
     };
   }
 

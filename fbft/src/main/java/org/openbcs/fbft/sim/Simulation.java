@@ -149,6 +149,20 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Runs {@code probe} inside the event loop at simulated time {@code atMillis} (call before
+   * {@link #run()}), so a test can read replica state mid-run without perturbing the schedule's
+   * randomness.
+   */
+  public void probeAt(long atMillis, Runnable probe) {
+    schedule(atMillis, probe);
+  }
+
+  /** The simulated time, for probes. */
+  public long now() {
+    return now;
+  }
+
   public static SimResult run(SimConfig cfg) {
     return new Simulation(cfg).run();
   }
@@ -433,6 +447,23 @@ public final class Simulation {
       }
     }
     return now > last + SETTLE_MILLIS;
+  }
+
+  /**
+   * How long after GST the slowest honest replica first committed above the highest pre-GST height
+   * (what I3 bounds by R2.7); -1 if one never did or GST was not reached.
+   */
+  public long recoveryAfterGstMillis() {
+    long worst = 0;
+    for (Node node : nodes) {
+      if (node.honest()) {
+        if (progressAfterGstAt[node.id] < 0) {
+          return -1;
+        }
+        worst = Math.max(worst, progressAfterGstAt[node.id] - cfg.gstMillis());
+      }
+    }
+    return worst;
   }
 
   /** Simulated time run after liveness is shown, so late messages still meet the invariant checks. */

@@ -172,4 +172,63 @@ class FbftReplicaTest {
     assertThat(timerFor(effects, 2)).isEqualTo(170);
     assertThat(late.lastVotedRound()).as("late entry never re-opens round 1").isEqualTo(1);
   }
+
+  private static FbftMessage.Timeout broadcastTimeout(List<Effect> effects) {
+    return effects.stream().filter(e -> e instanceof Effect.Broadcast(FbftMessage.Timeout t))
+        .map(e -> (FbftMessage.Timeout) ((Effect.Broadcast) e).message()).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aTimeoutStatesUnderItsSignatureWhetherTheReplicaVoted() {
+    FbftReplica voter = started(0, config, WalState.EMPTY);
+    voter.step(new Event.MessageReceived(1, proposal(1, 1, List.of())), 5);
+    FbftMessage.Timeout voted = broadcastTimeout(voter.step(new Event.TimerFired(1), 100));
+    FbftReplica idle = started(3, config, WalState.EMPTY);
+    FbftMessage.Timeout notVoted = broadcastTimeout(idle.step(new Event.TimerFired(1), 100));
+    assertThat(voted.voted()).isTrue();
+    assertThat(notVoted.voted()).isFalse();
+    // R2.5: the bit is signed, so a relay cannot flip it.
+    assertThat(auth[1].verify(0, SigningBytes.timeout(1, 0, true), voted.signature())).isTrue();
+    assertThat(auth[1].verify(0, SigningBytes.timeout(1, 0, false), voted.signature())).isFalse();
+    FbftReplica peer = started(2, config, WalState.EMPTY);
+    peer.step(new Event.MessageReceived(0,
+        new FbftMessage.Timeout(1, voted.highQc(), false, 0, voted.signature())), 101);
+    assertThat(peer.drops().get(DropReason.BAD_SIGNATURE)).isEqualTo(1);
+  }
+
+  @Test
+  void aProposalAfterAFailedRoundMustRecordItsTcsEvidence() {
+    // Round 1 failed: replicas 0, 1 and 2 timed out, 1 (its proposer) saying it voted.
+    List<org.openbcs.fbft.message.TimeoutSig> sigs = new ArrayList<>();
+    for (int i = 0; i <= 2; i++) {
+      boolean voted = i == 1;
+      sigs.add(new org.openbcs.fbft.message.TimeoutSig(i, 0, voted, auth[i].sign(SigningBytes.timeout(1, 0, voted))));
+    }
+    org.openbcs.fbft.message.TimeoutCert tc = new org.openbcs.fbft.message.TimeoutCert(1, sigs);
+    FbftReplica r = started(0, config, WalState.EMPTY);
+    int leader = r.expectedLeader(2);
+    Block g = Block.genesis(HASH);
+    org.openbcs.fbft.message.TimeoutEvidence right = org.openbcs.fbft.message.TimeoutEvidence.of(tc, 4);
+    org.openbcs.fbft.message.TimeoutEvidence flipped = org.openbcs.fbft.message.TimeoutEvidence.of(
+        new org.openbcs.fbft.message.TimeoutCert(1, List.of(sigs.get(0), sigs.get(2),
+            new org.openbcs.fbft.message.TimeoutSig(1, 0, false, new byte[0]))), 4);
+    for (org.openbcs.fbft.message.TimeoutEvidence wrong : List.of(org.openbcs.fbft.message.TimeoutEvidence.NONE, flipped)) {
+      Block b = Block.create(2, 1, g.justify(), leader, List.of(), wrong, HASH);
+      r.step(new Event.MessageReceived(leader, new FbftMessage.Proposal(b, Optional.of(tc),
+          auth[leader].sign(SigningBytes.proposal(b.id(), 2)))), 10);
+    }
+    assertThat(r.drops().get(DropReason.BAD_BLOCK)).isEqualTo(2);
+    assertThat(r.lastVotedRound()).isZero();
+    Block b = Block.create(2, 1, g.justify(), leader, List.of(), right, HASH);
+    List<Effect> effects = r.step(new Event.MessageReceived(leader, new FbftMessage.Proposal(b, Optional.of(tc),
+        auth[leader].sign(SigningBytes.proposal(b.id(), 2)))), 11);
+    assertThat(votesIn(effects)).hasSize(1);
+    // Choosing where the vote goes folds b into reputation: only 1 of 3 signers voted in round 1,
+    // at most f = 1, so its proposer (replica 1) failed to reach an honest replica.
+    assertThat(r.provenBlame()).singleElement().satisfies(p -> {
+      assertThat(p.round()).isEqualTo(1);
+      assertThat(p.verdict()).isEqualTo(BlameVerdict.Blame.PROPOSER);
+      assertThat(p.blamed()).isEqualTo(1);
+    });
+  }
 }

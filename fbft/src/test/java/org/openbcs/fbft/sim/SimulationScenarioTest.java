@@ -2,6 +2,7 @@ package org.openbcs.fbft.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -18,20 +19,6 @@ class SimulationScenarioTest {
     SimResult r = sim.run();
     assertThat(r.failure()).as("invariants").isEmpty();
     return r;
-  }
-
-  /** Longest interval between consecutive new heights at {@code node} after {@code from}. */
-  private static long maxGapAfter(Simulation sim, int node, long from) {
-    List<Long> times = sim.commitTimes(node);
-    long prev = from;
-    long max = 0;
-    for (long t : times) {
-      if (t > from) {
-        max = Math.max(max, t - prev);
-        prev = t;
-      }
-    }
-    return max;
   }
 
   @Test
@@ -61,7 +48,7 @@ class SimulationScenarioTest {
         .crash(2, 500, -1, false).build());
     ok(sim);
     for (int node : new int[] {0, 1, 3}) {
-      long gap = maxGapAfter(sim, node, 500);
+      long gap = CommitGaps.maxGapAfter(sim, node, 500);
       // One timeout plus a few message delays, never two timeouts.
       assertThat(gap).as("longest stall at replica %d", node).isLessThan(base + 60).isGreaterThan(base / 2);
       assertThat(sim.heightAt(node, 3000)).isGreaterThan(sim.heightAt(node, 500) + 50);
@@ -187,14 +174,22 @@ class SimulationScenarioTest {
    */
   @Test
   void lyingDiskIsCaughtAsADoubleVote() {
-    SimResult lying = Simulation.run(negativeControl(true));
-    assertThat(lying.failure()).hasValueSatisfying(f -> assertThat(f).contains("I5").contains("voted twice"));
-    SimResult honest = Simulation.run(negativeControl(false));
-    assertThat(honest.failure()).isEmpty();
+    // A double vote needs a lost vote and then the same round's proposal again after the restart,
+    // a narrow schedule: search seeds rather than pin one, which any protocol change reshuffles
+    // (seed 153 before proofs of blame, 98 after).
+    List<Long> caught = new ArrayList<>();
+    for (long seed = 1; seed <= 200; seed++) {
+      SimResult lying = Simulation.run(negativeControl(seed, true));
+      if (lying.failure().filter(f -> f.contains("I5") && f.contains("voted twice")).isPresent()) {
+        caught.add(seed);
+        SimResult honest = Simulation.run(negativeControl(seed, false));
+        assertThat(honest.failure()).as("the same schedule with honest disks, seed %d", seed).isEmpty();
+      }
+    }
+    assertThat(caught).as("seeds whose lying disks the checker caught as a double vote").isNotEmpty();
   }
 
-  private static SimConfig negativeControl(boolean lyingDisks) {
-    long seed = 153;
+  private static SimConfig negativeControl(long seed, boolean lyingDisks) {
     SimConfig.Builder b = SimConfig.builder(seed, 4).gst(1500).lyingDisks(lyingDisks)
         .byzantine(1, Byzantine.EQUIVOCATE).delay(1, 10);
     for (int i = 0; i < 12; i++) {
