@@ -255,8 +255,11 @@ final class LeaderElection {
         count++;
         // Under the f cap, keep excluded first the repeat offenders (an innocent replica's streak
         // resets when it leads a certified block, a dead one's never does), then prime over
-        // secondary suspects, then the most recent.
-        long last = primary ? s.primary()[i] : s.secondary()[i];
+        // secondary suspects, then the most recent. "Most recent" is the latest suspicion of either
+        // kind that still runs: a replica with an old prime blame and a fresh secondary one (a
+        // dead aggregator inside a run of failures, where inference blames the proposer first)
+        // must not rank below replicas blamed since its prime blame (seed 6547).
+        long last = Math.max(primary ? s.primary()[i] : 0, secondary ? s.secondary()[i] : 0);
         key[i] = ((long) s.streak()[i] << 56) | (primary ? 1L << 55 : 0) | Math.max(0, last);
       }
     }
