@@ -1,5 +1,6 @@
 package org.openbcs.it;
 
+import org.openbcs.transport.RawGrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Channel;
@@ -37,7 +38,7 @@ import org.openbcs.identity.Role;
 import org.openbcs.identity.SigningIdentity;
 import org.openbcs.identity.ca.OrgCa;
 import org.openbcs.identity.msp.MspDirectory;
-import org.openbcs.it.RawGrpc.Outcome;
+import org.openbcs.transport.RawGrpc.Outcome;
 import org.openbcs.node.network.NetworkLayout.PeerOrg;
 import org.openbcs.transport.GrpcTransport;
 

@@ -2,8 +2,6 @@ package org.openbcs.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -11,13 +9,9 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,23 +28,6 @@ import org.junit.jupiter.api.Timeout;
 class StrictParsingTest {
   /** 'n' is the tag of field 13 with wire type 6, which does not exist. */
   private static final byte[] GARBAGE = "not a protobuf".getBytes(StandardCharsets.US_ASCII);
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
 
   private final RecordingService service = new RecordingService();
   private Server server;
@@ -75,7 +52,7 @@ class StrictParsingTest {
 
   @Test
   void garbageIsAnInvalidArgumentNamingTheMethodTheTypeAndTheParseError() throws Exception {
-    Outcome outcome = call(List.of(GARBAGE));
+    RawGrpc.Outcome outcome = call(List.of(GARBAGE));
 
     assertThat(outcome.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(outcome.status().getDescription())
@@ -88,7 +65,7 @@ class StrictParsingTest {
 
   @Test
   void aStreamingHandlerIsToldTheCallIsOverSoItReleasesItsStream() throws Exception {
-    Outcome outcome = call(List.of(GARBAGE));
+    RawGrpc.Outcome outcome = call(List.of(GARBAGE));
 
     assertThat(outcome.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     // Without the notice a Deliver handler would wait for requests of a closed call forever.
@@ -99,7 +76,7 @@ class StrictParsingTest {
   @Test
   void messagesBeforeTheGarbageAreServedAndNothingAfterIt() throws Exception {
     byte[] valid = Envelope.newBuilder().setPayload(com.google.protobuf.ByteString.copyFromUtf8("p")).build().toByteArray();
-    Outcome outcome = call(List.of(valid, GARBAGE, valid));
+    RawGrpc.Outcome outcome = call(List.of(valid, GARBAGE, valid));
 
     assertThat(outcome.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(outcome.responses()).hasSize(1);
@@ -109,7 +86,7 @@ class StrictParsingTest {
   @Test
   void validRequestsPassThroughUntouched() throws Exception {
     Envelope envelope = Envelope.newBuilder().setPayload(com.google.protobuf.ByteString.copyFromUtf8("p")).build();
-    Outcome outcome = call(List.of(envelope.toByteArray(), envelope.toByteArray()));
+    RawGrpc.Outcome outcome = call(List.of(envelope.toByteArray(), envelope.toByteArray()));
 
     assertThat(outcome.status().getCode()).isEqualTo(Status.Code.OK);
     assertThat(outcome.responses()).hasSize(2);
@@ -117,35 +94,12 @@ class StrictParsingTest {
     assertThat(service.completedNormally).isTrue();
   }
 
-  private record Outcome(List<byte[]> responses, Status status) {}
-
   private static final MethodDescriptor<Envelope, DeliverResponse> METHOD = DeliverGrpc.getDeliverMethod();
 
-  private Outcome call(List<byte[]> requests) throws Exception {
-    ClientCall<byte[], byte[]> call =
-        channel.newCall(
-            METHOD.toBuilder(BYTES, BYTES).build(), CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
-    List<byte[]> responses = new CopyOnWriteArrayList<>();
-    CompletableFuture<Status> closed = new CompletableFuture<>();
-    call.start(
-        new ClientCall.Listener<>() {
-          @Override
-          public void onMessage(byte[] message) {
-            responses.add(message);
-            call.request(1);
-          }
-
-          @Override
-          public void onClose(Status status, Metadata trailers) {
-            closed.complete(status);
-          }
-        },
-        new Metadata());
-    call.request(1);
-    requests.forEach(call::sendMessage);
-    call.halfClose();
-    return new Outcome(responses, closed.get(20, TimeUnit.SECONDS));
+  private RawGrpc.Outcome call(List<byte[]> requests) throws Exception {
+    return RawGrpc.call(channel, METHOD, requests, java.time.Duration.ofSeconds(10));
   }
+
 
   /** Answers each envelope with one response; records how the call ended. */
   private static final class RecordingService extends DeliverGrpc.DeliverImplBase {

@@ -1,10 +1,7 @@
 package org.openbcs.fbft.ordering;
 
+import org.openbcs.transport.ByteArrayMarshaller;
 import io.grpc.MethodDescriptor;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -23,8 +20,8 @@ public final class FbftWire {
       MethodDescriptor.<byte[], byte[]>newBuilder()
           .setType(MethodDescriptor.MethodType.UNARY)
           .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Send"))
-          .setRequestMarshaller(new BytesMarshaller())
-          .setResponseMarshaller(new BytesMarshaller())
+          .setRequestMarshaller(ByteArrayMarshaller.INSTANCE)
+          .setResponseMarshaller(ByteArrayMarshaller.INSTANCE)
           .build();
 
   private FbftWire() {}
@@ -58,19 +55,4 @@ public final class FbftWire {
     return Optional.of(new Frame(new String(ch, StandardCharsets.UTF_8), from, msg));
   }
 
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read FBFT frame", e);
-      }
-    }
-  }
 }

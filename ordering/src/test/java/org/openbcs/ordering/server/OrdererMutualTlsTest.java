@@ -1,5 +1,6 @@
 package org.openbcs.ordering.server;
 
+import org.openbcs.transport.InsistentClientCertificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

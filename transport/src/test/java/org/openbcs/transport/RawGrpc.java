@@ -1,4 +1,4 @@
-package org.openbcs.it;
+package org.openbcs.transport;
 
 import com.google.protobuf.Message;
 import io.grpc.CallOptions;
@@ -7,10 +7,6 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,33 +15,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * gRPC calls whose requests and responses are plain bytes, so a test can send what no typed stub
- * would: bytes that are not a protobuf, or a message larger than the server accepts.
+ * would: bytes that are not a protobuf, or a message larger than the server accepts. Shared with
+ * other modules' tests through this module's test jar.
  */
-final class RawGrpc {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a response message", e);
-          }
-        }
-      };
+public final class RawGrpc {
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = ByteArrayMarshaller.INSTANCE;
 
   /** How the server answered: every response message, then the status it closed the call with. */
-  record Outcome(List<byte[]> responses, Status status) {
-    Status.Code code() {
+  public record Outcome(List<byte[]> responses, Status status) {
+    public Status.Code code() {
       return status.getCode();
     }
 
-    String description() {
+    public String description() {
       return status.getDescription();
     }
   }
@@ -53,7 +35,7 @@ final class RawGrpc {
   private RawGrpc() {}
 
   /** Full protobuf name of the request type a generated method descriptor expects. */
-  static String requestType(MethodDescriptor<?, ?> method) {
+  public static String requestType(MethodDescriptor<?, ?> method) {
     if (method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> p
         && p.getMessagePrototype() instanceof Message prototype) {
       return prototype.getDescriptorForType().getFullName();
@@ -66,7 +48,8 @@ final class RawGrpc {
    * half-closes, and collects what comes back until the server closes the call. The deadline
    * bounds the call; waiting longer than it plus a margin fails the test.
    */
-  static Outcome call(Channel channel, MethodDescriptor<?, ?> method, List<byte[]> requests, Duration deadline)
+  public static Outcome call(
+      Channel channel, MethodDescriptor<?, ?> method, List<byte[]> requests, Duration deadline)
       throws Exception {
     MethodDescriptor<byte[], byte[]> raw = method.toBuilder(BYTES, BYTES).build();
     ClientCall<byte[], byte[]> call =
@@ -96,7 +79,7 @@ final class RawGrpc {
     return new Outcome(List.copyOf(responses), status);
   }
 
-  static Outcome call(Channel channel, MethodDescriptor<?, ?> method, Message request, Duration deadline)
+  public static Outcome call(Channel channel, MethodDescriptor<?, ?> method, Message request, Duration deadline)
       throws Exception {
     return call(channel, method, List.of(request.toByteArray()), deadline);
   }

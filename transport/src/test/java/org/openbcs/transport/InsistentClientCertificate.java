@@ -1,4 +1,4 @@
-package org.openbcs.ordering.server;
+package org.openbcs.transport;
 
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
@@ -18,8 +18,9 @@ import org.openbcs.crypto.CryptoSuite;
  * A TLS client that presents its certificate whatever CAs the server says it accepts. A standard
  * key manager quietly sends no certificate when its issuer is not among them, which would make an
  * untrusted certificate look like a server-auth-only client; an attacker is not that polite.
+ * Shared with other modules' tests through this module's test jar.
  */
-final class InsistentClientCertificate extends X509ExtendedKeyManager {
+public final class InsistentClientCertificate extends X509ExtendedKeyManager {
   private static final String ALIAS = "client";
 
   private final X509Certificate certificate;
@@ -31,7 +32,7 @@ final class InsistentClientCertificate extends X509ExtendedKeyManager {
   }
 
   /** A channel to {@code localhost:port} presenting {@code tlsDir/server.crt} unconditionally. */
-  static ManagedChannel channel(int port, Path trustedRoots, Path tlsDir, CryptoSuite suite) throws IOException {
+  public static ManagedChannel channel(int port, Path trustedRoots, Path tlsDir, CryptoSuite suite) throws IOException {
     var keyManager =
         new InsistentClientCertificate(
             suite.parseCertificate(Files.readAllBytes(tlsDir.resolve("server.crt"))),
