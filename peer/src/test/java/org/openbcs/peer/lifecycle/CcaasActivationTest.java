@@ -3,7 +3,7 @@ package org.openbcs.peer.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
+import java.util.function.UnaryOperator;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,20 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.hyperledger.fabric.protos.common.ChannelHeader;
-import org.hyperledger.fabric.protos.common.Header;
-import org.hyperledger.fabric.protos.common.HeaderType;
-import org.hyperledger.fabric.protos.common.SignatureHeader;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.peer.ChaincodeAction;
-import org.hyperledger.fabric.protos.peer.ChaincodeHeaderExtension;
-import org.hyperledger.fabric.protos.peer.ChaincodeID;
-import org.hyperledger.fabric.protos.peer.ChaincodeInput;
-import org.hyperledger.fabric.protos.peer.ChaincodeInvocationSpec;
-import org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload;
-import org.hyperledger.fabric.protos.peer.ChaincodeSpec;
-import org.hyperledger.fabric.protos.peer.Proposal;
 import org.hyperledger.fabric.protos.peer.ProposalResponse;
 import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
@@ -58,10 +47,10 @@ import org.openbcs.ordering.channel.ChannelConfig;
 import org.openbcs.peer.channel.ChaincodeDefinition;
 import org.openbcs.peer.channel.PeerChannel;
 import org.openbcs.peer.cli.ChaincodeCommand;
+import org.openbcs.peer.endorser.TestProposals;
 import org.openbcs.peer.endorser.ChaincodeExecutor;
 import org.openbcs.peer.endorser.Endorser;
 import org.openbcs.peer.endorser.ProposalValidator;
-import org.openbcs.peer.endorser.TxIds;
 import org.openbcs.peer.policy.EndorsementPolicies;
 import picocli.CommandLine;
 
@@ -180,53 +169,9 @@ class CcaasActivationTest {
   }
 
   private SignedProposal proposal(SigningIdentity signer, String... args) {
-    byte[] nonce = new byte[24];
-    random.nextBytes(nonce);
-    ByteString creator = ByteString.copyFrom(signer.serialized());
-    ChannelHeader header =
-        ChannelHeader.newBuilder()
-            .setType(HeaderType.ENDORSER_TRANSACTION_VALUE)
-            .setChannelId(CHANNEL)
-            .setTxId(TxIds.compute(ByteString.copyFrom(nonce), creator))
-            .setTimestamp(Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000))
-            .setExtension(
-                ChaincodeHeaderExtension.newBuilder()
-                    .setChaincodeId(ChaincodeID.newBuilder().setName("basic"))
-                    .build()
-                    .toByteString())
-            .build();
-    ChaincodeInput.Builder input = ChaincodeInput.newBuilder();
-    for (String a : args) {
-      input.addArgs(ByteString.copyFromUtf8(a));
-    }
-    Proposal proposal =
-        Proposal.newBuilder()
-            .setHeader(
-                Header.newBuilder()
-                    .setChannelHeader(header.toByteString())
-                    .setSignatureHeader(
-                        SignatureHeader.newBuilder().setCreator(creator).setNonce(ByteString.copyFrom(nonce)).build().toByteString())
-                    .build()
-                    .toByteString())
-            .setPayload(
-                ChaincodeProposalPayload.newBuilder()
-                    .setInput(
-                        ChaincodeInvocationSpec.newBuilder()
-                            .setChaincodeSpec(
-                                ChaincodeSpec.newBuilder()
-                                    .setType(ChaincodeSpec.Type.JAVA)
-                                    .setChaincodeId(ChaincodeID.newBuilder().setName("basic"))
-                                    .setInput(input))
-                            .build()
-                            .toByteString())
-                    .build()
-                    .toByteString())
-            .build();
-    return SignedProposal.newBuilder()
-        .setProposalBytes(proposal.toByteString())
-        .setSignature(ByteString.copyFrom(signer.sign(proposal.toByteArray())))
-        .build();
+    return TestProposals.signed(signer, CHANNEL, "basic", List.of(args), UnaryOperator.identity(), random);
   }
+
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
