@@ -250,4 +250,60 @@ final class FbftNetworkFixture {
       return List.copyOf(blocks);
     }
   }
+
+  /** The payload strings of every transaction on orderer {@code i}'s chain, block 1 on. */
+  List<String> payloads(OrdererServer server, ManagedChannel channel, int i) {
+    try {
+      List<String> out = new ArrayList<>();
+      List<Block> chain = blocks(channel, server.height(CHANNEL) - 1);
+      for (Block b : chain.subList(1, chain.size())) {
+        for (ByteString env : b.getData().getDataList()) {
+          out.add(Payload.parseFrom(Envelope.parseFrom(env).getPayload()).getData().toStringUtf8());
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the chain of orderer " + i, e);
+    }
+  }
+
+  /** Waits until each listed orderer's chain holds exactly {@code txs}, each once. */
+  void awaitAllHold(OrdererServer[] servers, ManagedChannel[] channels, List<Integer> nodes, List<String> txs) {
+    for (int i : nodes) {
+      await("orderer " + i + " holds " + txs.size() + " transactions",
+          () -> payloads(servers[i], channels[i], i).size() >= txs.size());
+      org.assertj.core.api.Assertions.assertThat(payloads(servers[i], channels[i], i)).as("orderer %d", i)
+          .containsExactlyInAnyOrderElementsOf(txs);
+    }
+  }
+
+  /** Same heights, and block for block the same header and data (signatures are per orderer). */
+  void assertSameChains(OrdererServer[] servers, ManagedChannel[] channels, List<Integer> nodes) throws Exception {
+    int first = nodes.get(0);
+    await("equal heights", () -> nodes.stream().map(i -> servers[i].height(CHANNEL)).distinct().count() == 1);
+    long height = servers[first].height(CHANNEL);
+    List<Block> reference = blocks(channels[first], height - 1);
+    org.assertj.core.api.Assertions.assertThat(reference).hasSize((int) height);
+    for (int i : nodes) {
+      List<Block> mine = blocks(channels[i], height - 1);
+      org.assertj.core.api.Assertions.assertThat(mine).hasSize((int) height);
+      for (int h = 0; h < height; h++) {
+        org.assertj.core.api.Assertions.assertThat(mine.get(h).getHeader()).as("orderer %d header %d", i, h)
+            .isEqualTo(reference.get(h).getHeader());
+        org.assertj.core.api.Assertions.assertThat(mine.get(h).getData()).as("orderer %d data %d", i, h)
+            .isEqualTo(reference.get(h).getData());
+      }
+    }
+  }
+
+  /** Polls {@code condition} (each poll a real read of node state) until it holds or {@link #WAIT} passes. */
+  static void await(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
 }

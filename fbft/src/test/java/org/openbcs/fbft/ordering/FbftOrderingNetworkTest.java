@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,7 +96,7 @@ class FbftOrderingNetworkTest {
       String tx = "phase2-" + k;
       assertThat(FbftNetworkFixture.broadcast(channels[1 + k % 3], net.transaction(tx))).isEqualTo(Status.SUCCESS);
       sent.add(tx);
-      await("block after " + tx, () -> servers[1].height(FbftNetworkFixture.CHANNEL) > before);
+      FbftNetworkFixture.await("block after " + tx, () -> servers[1].height(FbftNetworkFixture.CHANNEL) > before);
       long gap = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       gaps.add(gap);
       longestGap = Math.max(longestGap, gap);
@@ -131,53 +128,12 @@ class FbftOrderingNetworkTest {
     assertSameChains(net, List.of(0, 1, 2, 3));
   }
 
-  /** Waits until each listed orderer's chain holds exactly {@code txs}, each once. */
-  private void awaitAllHold(FbftNetworkFixture net, List<Integer> nodes, List<String> txs) throws Exception {
-    for (int i : nodes) {
-      await("orderer " + i + " holds " + txs.size() + " transactions", () -> payloads(net, i).size() >= txs.size());
-      assertThat(payloads(net, i)).containsExactlyInAnyOrderElementsOf(txs);
-    }
+  private void awaitAllHold(FbftNetworkFixture net, List<Integer> nodes, List<String> txs) {
+    net.awaitAllHold(servers, channels, nodes, txs);
   }
 
-  private List<String> payloads(FbftNetworkFixture net, int i) {
-    try {
-      List<String> out = new ArrayList<>();
-      List<Block> blocks = net.blocks(channels[i], servers[i].height(FbftNetworkFixture.CHANNEL) - 1);
-      for (Block b : blocks.subList(1, blocks.size())) {
-        for (var env : b.getData().getDataList()) {
-          out.add(org.hyperledger.fabric.protos.common.Payload.parseFrom(
-              org.hyperledger.fabric.protos.common.Envelope.parseFrom(env).getPayload()).getData().toStringUtf8());
-        }
-      }
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError("cannot read the chain of orderer " + i, e);
-    }
-  }
-
-  /** Same heights, and block for block the same header and data (signatures are per orderer). */
   private void assertSameChains(FbftNetworkFixture net, List<Integer> nodes) throws Exception {
-    int first = nodes.get(0);
-    await("equal heights", () -> nodes.stream().map(i -> servers[i].height(FbftNetworkFixture.CHANNEL)).distinct().count() == 1);
-    long height = servers[first].height(FbftNetworkFixture.CHANNEL);
-    List<Block> reference = net.blocks(channels[first], height - 1);
-    assertThat(reference).hasSize((int) height);
-    for (int i : nodes) {
-      List<Block> mine = net.blocks(channels[i], height - 1);
-      for (int h = 0; h < height; h++) {
-        assertThat(mine.get(h).getHeader()).as("orderer %d header %d", i, h).isEqualTo(reference.get(h).getHeader());
-        assertThat(mine.get(h).getData()).as("orderer %d data %d", i, h).isEqualTo(reference.get(h).getData());
-      }
-    }
+    net.assertSameChains(servers, channels, nodes);
   }
 
-  private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + FbftNetworkFixture.WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-  }
 }

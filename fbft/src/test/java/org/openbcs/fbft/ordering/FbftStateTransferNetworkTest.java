@@ -9,10 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import org.hyperledger.fabric.protos.common.Block;
-import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.common.Status;
 import org.junit.jupiter.api.AfterEach;
@@ -81,7 +77,7 @@ class FbftStateTransferNetworkTest {
     String written = "written-then-crashed";
     assertThat(FbftNetworkFixture.broadcast(channels[0], net.transaction(written))).isEqualTo(Status.SUCCESS);
     sent.add(written);
-    await("the injected crash at orderer 2", () -> !FbftConsenter.CRASH_AFTER_NEXT_WRITE.contains(crashing));
+    FbftNetworkFixture.await("the injected crash at orderer 2", () -> !FbftConsenter.CRASH_AFTER_NEXT_WRITE.contains(crashing));
     awaitAllHold(List.of(0, 1, 3));
     assertThat(servers[2].height(FbftNetworkFixture.CHANNEL)).as("orderer 2 wrote the block before crashing")
         .isEqualTo(before + 1);
@@ -110,7 +106,7 @@ class FbftStateTransferNetworkTest {
     String lost = "committed-then-crashed";
     assertThat(FbftNetworkFixture.broadcast(channels[0], net.transaction(lost))).isEqualTo(Status.SUCCESS);
     sent.add(lost);
-    await("the injected crash at orderer 2", () -> !FbftConsenter.CRASH_BEFORE_NEXT_WRITE.contains(crashing));
+    FbftNetworkFixture.await("the injected crash at orderer 2", () -> !FbftConsenter.CRASH_BEFORE_NEXT_WRITE.contains(crashing));
     awaitAllHold(List.of(0, 1, 3));
     assertThat(servers[2].height(FbftNetworkFixture.CHANNEL)).as("orderer 2 wrote nothing after the crash")
         .isEqualTo(before);
@@ -145,7 +141,7 @@ class FbftStateTransferNetworkTest {
     // pruned every FBFT block it could sync from.
     broadcastAndAwait(List.of(0, 1, 2), "while-down", 12);
     long target = stoppedAt + 8L * RETAIN_BLOCKS;
-    await("peers past fbft height " + target, () -> net.appliedFbftHeight(0) > target);
+    FbftNetworkFixture.await("peers past fbft height " + target, () -> net.appliedFbftHeight(0) > target);
     long peersAt = net.appliedFbftHeight(0);
 
     AtomicLong transfers = FbftConsenter.STATE_TRANSFERS.computeIfAbsent(net.stateDir(3), k -> new AtomicLong());
@@ -177,51 +173,11 @@ class FbftStateTransferNetworkTest {
 
   /** Waits until each listed orderer's chain holds exactly the envelopes sent so far, each once. */
   private void awaitAllHold(List<Integer> nodes) {
-    for (int i : nodes) {
-      await("orderer " + i + " holds " + sent.size() + " transactions", () -> payloads(i).size() >= sent.size());
-      assertThat(payloads(i)).as("orderer %d", i).containsExactlyInAnyOrderElementsOf(sent);
-    }
+    net.awaitAllHold(servers, channels, nodes, sent);
   }
 
-  private List<String> payloads(int i) {
-    try {
-      List<String> out = new ArrayList<>();
-      List<Block> blocks = net.blocks(channels[i], servers[i].height(FbftNetworkFixture.CHANNEL) - 1);
-      for (Block b : blocks.subList(1, blocks.size())) {
-        for (var env : b.getData().getDataList()) {
-          out.add(Payload.parseFrom(Envelope.parseFrom(env).getPayload()).getData().toStringUtf8());
-        }
-      }
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError("cannot read the chain of orderer " + i, e);
-    }
-  }
-
-  /** Same heights, and block for block the same header and data (signatures are per orderer). */
   private void assertSameChains(List<Integer> nodes) throws Exception {
-    int first = nodes.get(0);
-    await("equal heights", () -> nodes.stream().map(i -> servers[i].height(FbftNetworkFixture.CHANNEL)).distinct().count() == 1);
-    long height = servers[first].height(FbftNetworkFixture.CHANNEL);
-    List<Block> reference = net.blocks(channels[first], height - 1);
-    assertThat(reference).hasSize((int) height);
-    for (int i : nodes) {
-      List<Block> mine = net.blocks(channels[i], height - 1);
-      assertThat(mine).hasSize((int) height);
-      for (int h = 0; h < height; h++) {
-        assertThat(mine.get(h).getHeader()).as("orderer %d header %d", i, h).isEqualTo(reference.get(h).getHeader());
-        assertThat(mine.get(h).getData()).as("orderer %d data %d", i, h).isEqualTo(reference.get(h).getData());
-      }
-    }
+    net.assertSameChains(servers, channels, nodes);
   }
 
-  private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + FbftNetworkFixture.WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-  }
 }
