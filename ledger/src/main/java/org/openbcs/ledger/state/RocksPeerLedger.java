@@ -209,44 +209,58 @@ public final class RocksPeerLedger implements PeerLedger {
 
   @Override
   public Optional<TxOutcome> transactionOutcome(String txId) {
-    Optional<TxLocation> loc = blocks.txLocation(txId);
-    if (loc.isEmpty() || loc.get().blockNum() >= committedHeight) {
-      return Optional.empty();
-    }
-    byte[] codes = recentCodes.get(loc.get().blockNum());
-    if (codes == null) {
-      return transaction(txId).map(tx -> new TxOutcome(tx.validationCode(), tx.blockNum()));
-    }
-    int i = loc.get().txIndex();
-    Invariants.check(i < codes.length, "channel %s: tx %s indexed at position %d of block %d with %d txs",
-        channelId, txId, i, loc.get().blockNum(), codes.length);
-    return Optional.of(new TxOutcome(codes[i] & 0xff, loc.get().blockNum()));
-  }
-
-  @Override
-  public Optional<TxRecord> transaction(String txId) {
-    Optional<TxLocation> loc = blocks.txLocation(txId);
+    Optional<TxLocation> loc = committedLocation(txId);
     if (loc.isEmpty()) {
       return Optional.empty();
     }
     long n = loc.get().blockNum();
     int i = loc.get().txIndex();
-    if (n >= committedHeight) {
-      // Indexed, but the block's state is still being written: not committed yet for readers.
+    byte[] codes = recentCodes.get(n);
+    int code = codes != null
+        ? checkedCode(codes, i, n, txId)
+        // An older block: its filter, without parsing the transaction.
+        : CommittedBlocks.code(CommittedBlocks.filter(committedBlock(n, i, txId)), i);
+    return Optional.of(new TxOutcome(code, n));
+  }
+
+  @Override
+  public Optional<TxRecord> transaction(String txId) {
+    Optional<TxLocation> loc = committedLocation(txId);
+    if (loc.isEmpty()) {
       return Optional.empty();
     }
-    Block block = blocks.blockByNumber(n).orElseThrow(() ->
-        new LedgerException("block " + n + ": indexed for tx " + txId + " but not in the block store"));
-    if (i >= block.getData().getDataCount()) {
-      throw new LedgerException("block " + n + ": tx " + txId + " indexed at position " + i + " of "
-          + block.getData().getDataCount());
-    }
+    long n = loc.get().blockNum();
+    int i = loc.get().txIndex();
+    Block block = committedBlock(n, i, txId);
     try {
       Envelope env = Envelope.parseFrom(block.getData().getData(i));
       return Optional.of(new TxRecord(txId, env, CommittedBlocks.code(CommittedBlocks.filter(block), i), n, i));
     } catch (InvalidProtocolBufferException e) {
       throw new LedgerException("block " + n + ": envelope " + i + " of tx " + txId + " is malformed", e);
     }
+  }
+
+  /** Where {@code txId} is, if its block's index, file and state are all written. */
+  private Optional<TxLocation> committedLocation(String txId) {
+    // Indexed but at or above committedHeight: the block's state is still being written, so the
+    // transaction is not committed yet for readers.
+    return blocks.txLocation(txId).filter(loc -> loc.blockNum() < committedHeight);
+  }
+
+  private Block committedBlock(long n, int i, String txId) {
+    Block block = blocks.blockByNumber(n).orElseThrow(() ->
+        new LedgerException("block " + n + ": indexed for tx " + txId + " but not in the block store"));
+    if (i >= block.getData().getDataCount()) {
+      throw new LedgerException("block " + n + ": tx " + txId + " indexed at position " + i + " of "
+          + block.getData().getDataCount());
+    }
+    return block;
+  }
+
+  private int checkedCode(byte[] codes, int i, long n, String txId) {
+    Invariants.check(i < codes.length, "channel %s: tx %s indexed at position %d of block %d with %d txs",
+        channelId, txId, i, n, codes.length);
+    return codes[i] & 0xff;
   }
 
   @Override
