@@ -65,22 +65,9 @@ public final class InstalledChaincodes {
       throw new IllegalArgumentException("chaincode package " + packageDir + " is not a directory");
     }
     String packageId = PackageId.of(label, packageDir);
-    String hash = packageId.substring(packageId.lastIndexOf(':') + 1);
-    Path target = root.resolve(label + "." + hash);
-    if (Files.exists(target.resolve(ID_FILE))) {
-      return packageId;
+    if (installAtomically(label, packageId, staging -> copyJars(packageDir, staging))) {
+      log.info("installed chaincode package {} from {}", packageId, packageDir);
     }
-    try {
-      Path staging = root.resolve(".staging-" + label + "." + hash);
-      deleteRecursively(staging);
-      copyJars(packageDir, staging);
-      Files.writeString(staging.resolve(ID_FILE), packageId, StandardCharsets.UTF_8);
-      // The rename makes a half-copied package invisible after a crash.
-      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot install chaincode package " + packageDir, e);
-    }
-    log.info("installed chaincode package {} from {}", packageId, packageDir);
     return packageId;
   }
 
@@ -90,23 +77,43 @@ public final class InstalledChaincodes {
    */
   public synchronized String installCcaas(byte[] packageBytes) {
     CcaasPackage pkg = CcaasPackage.parse(packageBytes, "(to install)");
-    String hash = pkg.packageId().substring(pkg.packageId().lastIndexOf(':') + 1);
-    Path target = root.resolve(pkg.label() + "." + hash);
-    if (Files.exists(target.resolve(ID_FILE))) {
-      return pkg.packageId();
-    }
-    try {
-      Path staging = root.resolve(".staging-" + pkg.label() + "." + hash);
-      deleteRecursively(staging);
+    boolean installed = installAtomically(pkg.label(), pkg.packageId(), staging -> {
       Files.createDirectories(staging);
       Files.write(staging.resolve(CCAAS_FILE), packageBytes);
-      Files.writeString(staging.resolve(ID_FILE), pkg.packageId(), StandardCharsets.UTF_8);
+    });
+    if (installed) {
+      log.info("installed chaincode-as-a-service package {} (server {})", pkg.packageId(), pkg.connection().address());
+    }
+    return pkg.packageId();
+  }
+
+  /** Writes a package's files into a staging directory. */
+  @FunctionalInterface
+  private interface Stager {
+    void stage(Path staging) throws IOException;
+  }
+
+  /**
+   * Installs under {@code <label>.<hash>} unless already there (installs are idempotent): the files
+   * and the id file go to a staging directory first, and one rename makes them visible, so a crash
+   * never leaves a half-written package. Returns whether it was installed now.
+   */
+  private boolean installAtomically(String label, String packageId, Stager files) {
+    String hash = packageId.substring(packageId.lastIndexOf(':') + 1);
+    Path target = root.resolve(label + "." + hash);
+    if (Files.exists(target.resolve(ID_FILE))) {
+      return false;
+    }
+    try {
+      Path staging = root.resolve(".staging-" + label + "." + hash);
+      deleteRecursively(staging);
+      files.stage(staging);
+      Files.writeString(staging.resolve(ID_FILE), packageId, StandardCharsets.UTF_8);
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot install chaincode package " + pkg.packageId(), e);
+      throw new UncheckedIOException("cannot install chaincode package " + packageId, e);
     }
-    log.info("installed chaincode-as-a-service package {} (server {})", pkg.packageId(), pkg.connection().address());
-    return pkg.packageId();
+    return true;
   }
 
   /**
