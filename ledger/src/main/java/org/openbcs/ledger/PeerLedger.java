@@ -68,6 +68,21 @@ public interface PeerLedger extends AutoCloseable {
     return CompletableFuture.completedFuture(commit(block, preValidationCodes));
   }
 
+  /**
+   * The height and tip hash the next {@link #commitAsync} block must follow: ahead of {@link
+   * #info()} while accepted blocks are still being written. Same single-caller contract as the
+   * commits (only the committing thread may rely on it).
+   *
+   * <p>The default implementation has no pipeline: the committed tip.
+   */
+  default Tip acceptedTip() {
+    BlockchainInfo info = info();
+    return new Tip(info.height(), info.currentBlockHash());
+  }
+
+  /** A chain tip: the next block number and the header hash of the block before it. */
+  record Tip(long height, byte[] currentBlockHash) {}
+
   /** Called after each commit, on the committing thread; keep it short. */
   void addCommitListener(Consumer<CommitResult> listener);
 

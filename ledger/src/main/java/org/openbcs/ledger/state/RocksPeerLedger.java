@@ -188,6 +188,11 @@ public final class RocksPeerLedger implements PeerLedger {
   }
 
   @Override
+  public Tip acceptedTip() {
+    return new Tip(acceptedHeight, acceptedHash.clone());
+  }
+
+  @Override
   public Optional<VersionedValue> getState(String namespace, String key) {
     return StateQueries.get(state, null, namespace, key);
   }

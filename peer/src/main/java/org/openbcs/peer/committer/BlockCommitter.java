@@ -11,8 +11,8 @@ import org.openbcs.common.Verdict;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.crypto.SignatureVerifier;
 import org.openbcs.identity.Identity;
-import org.openbcs.ledger.BlockHashing;
 import org.openbcs.ledger.CommitResult;
+import org.openbcs.ledger.PeerLedger;
 import org.openbcs.peer.channel.PeerChannel;
 import org.openbcs.peer.policy.EndorsementPolicies;
 import org.slf4j.Logger;
@@ -39,8 +39,6 @@ public final class BlockCommitter {
    * validation waits for that commit.
    */
   private CompletableFuture<CommitResult> definitionsChange;
-  /** Height and header hash of the last block handed to the ledger (ahead of its durable height). */
-  private Tip accepted;
 
   public BlockCommitter(PeerChannel channel) {
     this(channel, TimeSource.SYSTEM);
@@ -54,16 +52,9 @@ public final class BlockCommitter {
         new EnvelopeInspector(channel, EndorsementPolicies.channelMajority(channel.config(), channel.msps()));
   }
 
-  /** The chain tip the next block must follow: its height and the current block's header hash. */
-  public record Tip(long height, byte[] currentBlockHash) {}
-
   /** The tip including blocks accepted by {@link #commitAsync} but not yet durable. */
-  public Tip tip() {
-    if (accepted != null) {
-      return accepted;
-    }
-    var info = channel.ledger().info();
-    return new Tip(info.height(), info.currentBlockHash());
+  public PeerLedger.Tip tip() {
+    return channel.ledger().acceptedTip();
   }
 
   /**
@@ -83,7 +74,6 @@ public final class BlockCommitter {
       Validation validation = validateTimed(block);
       byte[] codes = validation.codes();
       CompletableFuture<CommitResult> done = channel.ledger().commitAsync(block, codes);
-      accepted = new Tip(blockNum + 1, BlockHashing.headerHash(channel.suite(), block.getHeader()));
       if (validation.changesDefinitions()) {
         definitionsChange = done;
       }
@@ -145,7 +135,6 @@ public final class BlockCommitter {
     byte[] codes = validation.codes();
     long verified = time.monotonicNanos();
     CommitResult result = channel.ledger().commit(block, codes);
-    accepted = null;
     long committed = time.monotonicNanos();
     recordOutcome(blockNum, validation, result);
     if (log.isDebugEnabled()) {

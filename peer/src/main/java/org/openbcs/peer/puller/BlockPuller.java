@@ -18,6 +18,7 @@ import org.openbcs.common.Verdict;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.identity.SigningIdentity;
 import org.openbcs.ledger.LedgerException;
+import org.openbcs.ledger.PeerLedger;
 import org.openbcs.peer.channel.PeerChannel;
 import org.openbcs.peer.committer.BlockCommitter;
 import org.slf4j.Logger;
@@ -214,7 +215,7 @@ public final class BlockPuller implements AutoCloseable {
   }
 
   private boolean accept(Block block, String endpoint) {
-    BlockCommitter.Tip tip = committer.tip();
+    PeerLedger.Tip tip = committer.tip();
     Verdict verdict = verifier.verify(block, tip.height(), tip.currentBlockHash());
     if (!verdict.accepted()) {
       log.warn("[{}] rejecting block from orderer {}: {}", channel.channelId(), endpoint, verdict.reason());
