@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbcs.common.net.LoopbackPorts;
 import org.openbcs.chaincode.launcher.CcaasConnection;
 import org.openbcs.chaincode.launcher.CcaasPackage;
 import org.openbcs.chaincode.launcher.ChaincodeLauncher;
@@ -127,10 +128,8 @@ class ChaincodeAsAServiceTest {
     return support.execute(inv, new FakeTxSimulator(world, inv.txId()), Duration.ofSeconds(30));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return LoopbackPorts.reserve("127.0.0.1");
   }
 
   /** The sample package's own main (ContractRouter) in the shim's server mode, with server TLS. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbcs.common.net.LoopbackPorts;
 import org.openbcs.chaincode.launcher.ChaincodeLauncher;
 import org.openbcs.chaincode.launcher.ChaincodePackage;
 import org.openbcs.chaincode.launcher.ChaincodeTls;
@@ -96,10 +97,7 @@ class ChaincodeConnectionModesTest {
 
   @Test
   void peerDialsChaincodeRunningAsServer(@TempDir Path dir) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = LoopbackPorts.reserve("127.0.0.1");
     ChaincodePackage pkg = ChaincodePackage.load("ccaas", AssetTransferChaincodeTest.PACKAGE_DIR);
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());

@@ -1,5 +1,6 @@
 package org.openbcs.fbft.ordering;
 
+import org.openbcs.common.net.LoopbackPorts;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
@@ -108,11 +109,8 @@ final class FbftNetworkFixture {
    * Channel config must name every endpoint before any node binds, so ports are reserved up front.
    * The window between closing this probe socket and the orderer binding is the only race.
    */
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return LoopbackPorts.reserve("127.0.0.1");
   }
 
   OrdererConfig config(int i) {

@@ -1,5 +1,7 @@
 package org.openbcs.node.network;
 
+import org.openbcs.common.net.LoopbackPorts;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,20 +59,20 @@ public record NetworkLayout(
     boolean ephemeral = basePort == 0;
     List<Integer> ordererPorts = new java.util.ArrayList<>();
     for (int i = 0; i < orderers; i++) {
-      ordererPorts.add(ephemeral ? FreePorts.next(host) : basePort + ORDERER_PORT_STRIDE * i);
+      ordererPorts.add(ephemeral ? LoopbackPorts.reserve(host) : basePort + ORDERER_PORT_STRIDE * i);
     }
     PeerOrg org1 =
         new PeerOrg(
             "Org1MSP",
             "org1.example.com",
-            ephemeral ? FreePorts.next(host) : basePort + 1,
-            ephemeral ? FreePorts.next(host) : basePort + 2);
+            ephemeral ? LoopbackPorts.reserve(host) : basePort + 1,
+            ephemeral ? LoopbackPorts.reserve(host) : basePort + 2);
     PeerOrg org2 =
         new PeerOrg(
             "Org2MSP",
             "org2.example.com",
-            ephemeral ? FreePorts.next(host) : basePort + 2001,
-            ephemeral ? FreePorts.next(host) : basePort + 2002);
+            ephemeral ? LoopbackPorts.reserve(host) : basePort + 2001,
+            ephemeral ? LoopbackPorts.reserve(host) : basePort + 2002);
     return new NetworkLayout(
         dataDir.toAbsolutePath().normalize(),
         "mychannel",

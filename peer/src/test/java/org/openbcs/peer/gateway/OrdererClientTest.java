@@ -21,6 +21,7 @@ import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
 import org.hyperledger.fabric.protos.orderer.BroadcastResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openbcs.common.net.LoopbackPorts;
 import org.openbcs.transport.GrpcTransport;
 
 /**
@@ -63,10 +64,8 @@ class OrdererClientTest {
     return "127.0.0.1:" + server.getPort();
   }
 
-  private static String deadEndpoint() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return "127.0.0.1:" + s.getLocalPort();
-    }
+  private static String deadEndpoint() {
+    return "127.0.0.1:" + LoopbackPorts.reserve("127.0.0.1");
   }
 
   private static Envelope envelope(int i) {

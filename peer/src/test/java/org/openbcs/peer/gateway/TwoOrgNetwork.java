@@ -21,6 +21,7 @@ import org.hyperledger.fabric.client.identity.Identity;
 import org.hyperledger.fabric.client.identity.Signer;
 import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
+import org.openbcs.common.net.LoopbackPorts;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.crypto.CryptoSuite;
 import org.openbcs.crypto.CryptoSuites;
@@ -223,19 +224,10 @@ final class TwoOrgNetwork implements AutoCloseable {
     return gateway(msp, clientSigner(msp)).connect();
   }
 
-  private static int[] freePorts(int n) throws IOException {
+  private static int[] freePorts(int n) {
     int[] ports = new int[n];
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
+    for (int i = 0; i < n; i++) {
+      ports[i] = LoopbackPorts.reserve("127.0.0.1");
     }
     return ports;
   }

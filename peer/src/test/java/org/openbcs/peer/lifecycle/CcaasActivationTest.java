@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbcs.common.net.LoopbackPorts;
 import org.openbcs.chaincode.launcher.ChaincodeLauncher;
 import org.openbcs.chaincode.launcher.ChaincodePackage;
 import org.openbcs.chaincode.launcher.LauncherConfig;
@@ -173,10 +174,8 @@ class CcaasActivationTest {
   }
 
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return LoopbackPorts.reserve("127.0.0.1");
   }
 
   /** The sample package's own main in the shim's server mode (CHAINCODE_SERVER_ADDRESS). */
