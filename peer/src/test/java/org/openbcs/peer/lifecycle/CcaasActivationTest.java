@@ -6,7 +6,6 @@ import com.google.protobuf.ByteString;
 import java.util.function.UnaryOperator;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
