@@ -412,6 +412,8 @@ public final class FbftConsenter implements Consenter {
     if (t.toHeight() <= applied) {
       return;
     }
+    log.info("channel={} fbft replica {}: state transfer from fbft height {} to {}", chain.channelId(), replica.id(),
+        applied, t.toHeight());
     try {
       CheckpointExchange.Position p = blockTransfer.run(t.toHeight());
       ledgerTip = p.tipHash();

@@ -91,7 +91,9 @@ public final class FbftConsenterFactory implements ConsenterFactory {
     Path tlsDir = node.tlsDir();
     GrpcPeerTransport.ClientTls tls = new GrpcPeerTransport.ClientTls(
         trustBundle(stateDir, tlsDir.resolve("ca.crt"), cc), tlsDir.resolve("server.crt"), tlsDir.resolve("server.key"));
-    GrpcPeerTransport transport = new GrpcPeerTransport(ch, self, endpoints, tls);
+    // Frames older than four base timeouts belong to rounds every live replica has left.
+    GrpcPeerTransport transport = new GrpcPeerTransport(
+        ch, self, endpoints, tls, 4 * options.baseTimeoutMillis(), () -> System.nanoTime() / 1_000_000);
     FileWal wal;
     try {
       wal = new FileWal(stateDir.resolve("wal"), hash);
