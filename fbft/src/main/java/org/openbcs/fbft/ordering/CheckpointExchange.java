@@ -1,6 +1,7 @@
 package org.openbcs.fbft.ordering;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -19,18 +20,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ledger checkpoints between the orderers of one channel (spec R3.8). Each orderer remembers, for
- * the FBFT heights it applied recently, how many blocks its ledger held right after and the last
- * block's header hash, and answers requests for them with a signed {@link Checkpoint}. A state
- * transfer trusts a statement only when f + 1 distinct replicas signed the same one: at least one
- * of them is honest, and every honest orderer's ledger is the same function of the committed chain.
+ * the FBFT heights it applied, how many blocks its ledger held right after and the last block's
+ * header hash, and answers requests for them with a signed {@link Checkpoint}. A state transfer
+ * trusts a statement only when f + 1 distinct replicas signed the same one: at least one of them
+ * is honest, and every honest orderer's ledger is the same function of the committed chain.
+ *
+ * <p>Only the heights at which the ledger changed are kept (most heights are empty rounds): the
+ * position after height h is that of the newest change at or below h, for h up to the last applied
+ * height. With a {@link CheckpointLog} attached the changes survive restarts, so an orderer can
+ * still vouch for heights it applied before it restarted; where a crash lost records, a gap marker
+ * makes those heights unknown rather than wrong.
  *
  * <p>Runs on gRPC threads, outside the replica loop, so a replica blocked in a transfer can still
  * collect answers and answer others.
  */
 final class CheckpointExchange {
   private static final Logger log = LoggerFactory.getLogger(CheckpointExchange.class);
-  /** Heights remembered; the oldest go first. About 7 minutes of idle blocks at 100 ms. */
+  /** Ledger changes remembered (one per Fabric block); the oldest go first. */
   static final int MAX_CHECKPOINTS = 4096;
+  private static final Position GAP = new Position(-1, CheckpointLog.Entry.NO_HASH);
   /** At most one answer per peer per interval; each costs a signature. */
   static final long MIN_ANSWER_INTERVAL_MILLIS = 20;
 
@@ -45,7 +53,11 @@ final class CheckpointExchange {
   private final Transport transport;
   private final int n;
   private final TransferCounters counters;
+  /** Heights at which the ledger changed, with the position after them; {@link #GAP} where unknown. */
   private final ConcurrentSkipListMap<Long, Position> positions = new ConcurrentSkipListMap<>();
+  /** The last applied height; set after its position is in {@link #positions}. */
+  private volatile long applied = -1;
+  private CheckpointLog persisted;
   private final AtomicLongArray lastAnswerAt;
   private volatile Collector collecting;
 
@@ -65,16 +77,77 @@ final class CheckpointExchange {
     }
   }
 
+  /**
+   * Called once by the replica loop before its first {@link #record}: restores the positions
+   * {@code opened} holds and states where the ledger stands after {@code appliedHeight}. Records the
+   * log lost (the ledger moved on since its last one) become a gap: unknown, never guessed.
+   */
+  synchronized void startAt(CheckpointLog.Opened opened, long appliedHeight, long ledgerHeight, Digest tipHash) {
+    boolean beyondApplied = false;
+    for (CheckpointLog.Entry e : opened.entries()) {
+      if (e.fbftHeight() <= appliedHeight) {
+        positions.put(e.fbftHeight(), e.isGap() ? GAP : new Position(e.ledgerHeight(), e.tipHash()));
+      } else {
+        beyondApplied = true;
+      }
+    }
+    persisted = opened.log();
+    if (beyondApplied) {
+      // Never true statements about heights this orderer has not applied; drop them from the file
+      // too, or they would resurface once it applies those heights with a different ledger.
+      log.warn("channel={} checkpoint log held positions beyond applied fbft height {}; dropped", channelId,
+          appliedHeight);
+      persisted.rewrite(snapshot());
+    }
+    Position now = new Position(ledgerHeight, tipHash);
+    var last = positions.lastEntry();
+    if (last == null || !last.getValue().equals(now)) {
+      if (last != null && last.getKey() + 1 < appliedHeight) {
+        put(last.getKey() + 1, GAP);
+      }
+      put(appliedHeight, now);
+    }
+    applied = appliedHeight;
+  }
+
   /** Called by the replica loop after it applied FBFT height {@code height}. */
-  void record(long height, long ledgerHeight, Digest tipHash) {
-    positions.put(height, new Position(ledgerHeight, tipHash));
+  synchronized void record(long height, long ledgerHeight, Digest tipHash) {
+    Position p = new Position(ledgerHeight, tipHash);
+    var last = positions.lastEntry();
+    if (last == null || !last.getValue().equals(p)) {
+      put(height, p);
+    }
+    applied = Math.max(applied, height);
+  }
+
+  private void put(long height, Position p) {
+    positions.put(height, p);
     while (positions.size() > MAX_CHECKPOINTS) {
       positions.pollFirstEntry();
     }
+    if (persisted != null) {
+      persisted.append(entry(height, p), this::snapshot);
+    }
   }
 
+  private List<CheckpointLog.Entry> snapshot() {
+    return positions.entrySet().stream().map(e -> entry(e.getKey(), e.getValue())).toList();
+  }
+
+  private static CheckpointLog.Entry entry(long height, Position p) {
+    return p == GAP ? CheckpointLog.Entry.gap(height) : new CheckpointLog.Entry(height, p.ledgerHeight(), p.tipHash());
+  }
+
+  /** The position after {@code height}, if this orderer applied it and still knows it. */
   Optional<Position> at(long height) {
-    return Optional.ofNullable(positions.get(height));
+    if (height > applied) {
+      return Optional.empty();
+    }
+    var e = positions.floorEntry(height);
+    if (e == null || e.getValue().ledgerHeight() < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(e.getValue());
   }
 
   /**
@@ -103,10 +176,11 @@ final class CheckpointExchange {
       counters.count(TransferCounters.Reason.CHECKPOINT_REQUEST_RATE_LIMITED);
       return;
     }
-    Position p = positions.get(height);
-    if (p == null) {
+    Optional<Position> known = at(height);
+    if (known.isEmpty()) {
       return;
     }
+    Position p = known.get();
     byte[] sig = auth.sign(SigningBytes.checkpoint(channelId, height, p.ledgerHeight(), p.tipHash()));
     transport.send(from, codec.encode(new Checkpoint(height, p.ledgerHeight(), p.tipHash(), self, sig)));
   }

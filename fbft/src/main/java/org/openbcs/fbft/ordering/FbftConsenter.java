@@ -57,6 +57,8 @@ public final class FbftConsenter implements Consenter {
   /** Timers kept for the newest scheduled round; older rounds' timers are stale to the replica anyway. */
   static final int MAX_TIMERS_PER_ROUND = 16;
   static final String APPLIED_FILE = "applied-height";
+  /** Ledger positions this orderer vouches for (R3.8), across restarts. */
+  static final String CHECKPOINT_FILE = "checkpoints";
 
   /**
    * Test hook: a consenter whose state directory is in this set "crashes" before its next Fabric
@@ -119,8 +121,9 @@ public final class FbftConsenter implements Consenter {
   private long timerRound = -1;
   private long timerSeq;
   private long applied;
-  /** Header hash of the ledger's last block, once this process wrote or transferred one (R3.8). */
+  /** Header hash of the ledger's last block (R3.8). */
   private Digest ledgerTip;
+  private final CheckpointLog checkpointLog;
   private volatile boolean halted;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -154,6 +157,11 @@ public final class FbftConsenter implements Consenter {
     this.transferCounters = new TransferCounters();
     this.checkpoints = new CheckpointExchange(chain.channelId(), n, config.f(), ports.auth(), codec, transport,
         transferCounters);
+    this.ledgerTip = Digest.of(BlockHashing.headerHash(suite, chain.lastHeader()));
+    CheckpointLog.Opened positions =
+        CheckpointLog.open(stateDir.resolve(CHECKPOINT_FILE), CheckpointExchange.MAX_CHECKPOINTS);
+    this.checkpointLog = positions.log();
+    checkpoints.startAt(positions, applied, chain.height(), ledgerTip);
     this.blockTransfer = new BlockTransfer(chain, suite, replica.id(), ports.endpoints(), checkpoints, ports.fetcher(),
         transferCounters, config.baseTimeoutMillis(), () -> halted, () -> chain.time().wallMillis());
     TimerService timerService = this::schedule;
@@ -220,6 +228,7 @@ public final class FbftConsenter implements Consenter {
     }
     transport.close();
     wal.close();
+    checkpointLog.close();
     log.info("channel={} fbft replica {} halted at fbft height {}", chain.channelId(), replica.id(),
         committedHeight.get());
   }
@@ -397,9 +406,7 @@ public final class FbftConsenter implements Consenter {
   private void markApplied(long height) {
     applied = height;
     writeApplied(appliedFile, height);
-    if (ledgerTip != null) {
-      checkpoints.record(height, chain.height(), ledgerTip);
-    }
+    checkpoints.record(height, chain.height(), ledgerTip);
   }
 
   /**

@@ -198,5 +198,10 @@ class BlockTransferTest {
     public com.google.protobuf.ByteString lastConsenterMetadata() {
       return com.google.protobuf.ByteString.EMPTY;
     }
+
+    @Override
+    public org.hyperledger.fabric.protos.common.BlockHeader lastHeader() {
+      return blocks.get(blocks.size() - 1).getHeader();
+    }
   }
 }

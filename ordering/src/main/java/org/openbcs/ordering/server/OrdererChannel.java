@@ -91,9 +91,17 @@ final class OrdererChannel implements ChainSupport, AutoCloseable {
 
   @Override
   public com.google.protobuf.ByteString lastConsenterMetadata() {
+    return BlockWriter.consenterMetadataOf(tip());
+  }
+
+  @Override
+  public org.hyperledger.fabric.protos.common.BlockHeader lastHeader() {
+    return tip().getHeader();
+  }
+
+  private org.hyperledger.fabric.protos.common.Block tip() {
     long height = store.height();
     return store.blockByNumber(height - 1)
-        .map(BlockWriter::consenterMetadataOf)
         .orElseThrow(() -> new IllegalStateException(
             "channel " + config.channelId() + ": tip block " + (height - 1) + " missing from the store"));
   }

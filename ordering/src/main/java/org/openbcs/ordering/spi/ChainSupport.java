@@ -3,6 +3,7 @@ package org.openbcs.ordering.spi;
 import com.google.protobuf.ByteString;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.openbcs.common.time.TimeSource;
 import org.openbcs.ordering.channel.ChannelConfig;
@@ -55,4 +56,11 @@ public interface ChainSupport {
    * genesis block or a block written without it).
    */
   ByteString lastConsenterMetadata();
+
+  /**
+   * The header of the last block written (the genesis block's on a new channel). A consenter that
+   * vouches for its ledger position (FBFT checkpoints) hashes it after a restart, before it has
+   * written anything itself.
+   */
+  BlockHeader lastHeader();
 }

@@ -76,6 +76,11 @@ class SoloConsenterTest {
     public com.google.protobuf.ByteString lastConsenterMetadata() {
       return com.google.protobuf.ByteString.EMPTY;
     }
+
+    @Override
+    public org.hyperledger.fabric.protos.common.BlockHeader lastHeader() {
+      throw new UnsupportedOperationException("solo does not read the tip header");
+    }
   }
 
   private static Envelope parse(ByteString b) {
