@@ -29,7 +29,8 @@ public record SimConfig(
     boolean stopWhenLive,
     boolean realCrypto,
     boolean lyingDisks,
-    boolean crashLosesInFlight) {
+    boolean crashLosesInFlight,
+    int envelopeBytes) {
 
   /** Messages between {@code side} and the rest are lost during [startMillis, endMillis). */
   public record Partition(long startMillis, long endMillis, Set<Integer> side) {}
@@ -80,6 +81,9 @@ public record SimConfig(
     if (crashLosesInFlight) {
       sb.append(" crash-loses-in-flight");
     }
+    if (fbft.batches()) {
+      sb.append(" batches");
+    }
     return sb.toString();
   }
 
@@ -101,6 +105,7 @@ public record SimConfig(
     private boolean realCrypto;
     private boolean lyingDisks;
     private boolean crashLosesInFlight;
+    private int envelopeBytes;
 
     Builder(long seed, int n) {
       this.seed = seed;
@@ -192,6 +197,18 @@ public record SimConfig(
       return this;
     }
 
+    /** Payload dissemination (spec section 9) on or off. */
+    public Builder batches(boolean on) {
+      this.fbft = fbft.withBatches(on);
+      return this;
+    }
+
+    /** Pads every client envelope to at least this many bytes (payload-size measurements). */
+    public Builder envelopeBytes(int bytes) {
+      this.envelopeBytes = bytes;
+      return this;
+    }
+
     public SimConfig build() {
       // Default bound (spec R2.7): the capped timeout three times (replicas left at the cap re-sync
       // through timeouts and forwarded certificates, and one more capped round can fail on a faulty
@@ -200,7 +217,7 @@ public record SimConfig(
           : 3 * fbft.maxTimeoutMillis() + (long) (fbft.f() + 2) * 4 * fbft.baseTimeoutMillis() + 20 * maxDelay;
       SimConfig c = new SimConfig(seed, fbft, gst, bound, minDelay, maxDelay, drop, dup, List.copyOf(partitions),
           List.copyOf(crashes), Map.copyOf(byzantine), clientInterval, checkLiveness, stopWhenLive, realCrypto, lyingDisks,
-          crashLosesInFlight);
+          crashLosesInFlight, envelopeBytes);
       if (c.faultyCount() > fbft.f()) {
         throw new IllegalArgumentException("more than f = " + fbft.f() + " faulty replicas: " + c.describe());
       }

@@ -16,7 +16,9 @@ public record SimResult(
     Map<String, Long> messagesByKind,
     Map<DropReason, Long> drops,
     long events,
-    long signatureChecks) {
+    long signatureChecks,
+    long proposalBytes,
+    long batchesFetched) {
 
   public boolean ok() {
     return failure.isEmpty();
@@ -28,6 +30,14 @@ public record SimResult(
 
   public double bytesPerBlock() {
     return maxHonestHeight == 0 ? Double.NaN : (double) bytes / maxHonestHeight;
+  }
+
+  /**
+   * Bytes of proposals sent per committed block: what the leader of a block uploads for it (one
+   * proposal to each of n - 1 replicas), re-proposals after failed rounds included.
+   */
+  public double leaderBytesPerBlock() {
+    return maxHonestHeight == 0 ? Double.NaN : (double) proposalBytes / maxHonestHeight;
   }
 
   /** The command that replays exactly this run. */

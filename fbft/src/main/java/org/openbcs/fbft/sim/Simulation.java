@@ -60,6 +60,9 @@ public final class Simulation {
   private final Map<Long, Digest> anyCommittedAtHeight = new HashMap<>();
   private long stateTransfers;
   private final Set<ByteBuffer> submitted = new HashSet<>();
+  /** Per replica, the batches its committed chain delivered (I6: none twice). */
+  private final Map<Integer, Set<Digest>> deliveredBatches = new HashMap<>();
+  private long proposalBytes;
   private final Set<Digest> proposed = new HashSet<>();
   private final Map<Long, Digest>[] votesByRound;
   private long gstTargetHeight = -1;
@@ -250,7 +253,11 @@ public final class Simulation {
   void transmit(int from, int to, byte[] wire) {
     messages++;
     bytes += wire.length;
-    byKind.merge(kindOf(wire), 1L, Long::sum);
+    String kind = kindOf(wire);
+    byKind.merge(kind, 1L, Long::sum);
+    if (kind.equals("proposal")) {
+      proposalBytes += wire.length;
+    }
     boolean beforeGst = now < cfg.gstMillis();
     if (beforeGst && (partitioned(from, to) || random.nextDouble() < cfg.dropRate())) {
       return;
@@ -289,6 +296,10 @@ public final class Simulation {
       case 6 -> "sync-response";
       case 7 -> "checkpoint-request";
       case 8 -> "checkpoint";
+      case 9 -> "batch";
+      case 10 -> "batch-ack";
+      case 11 -> "batch-cert";
+      case 12 -> "batch-request";
       default -> "other";
     };
   }
@@ -299,7 +310,7 @@ public final class Simulation {
       return;
     }
     schedule(at, () -> {
-      byte[] envelope = ("tx-" + cfg.seed() + "-" + k).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] envelope = envelope(k);
       submitted.add(ByteBuffer.wrap(envelope));
       submittedCount++;
       int a = random.nextInt(n);
@@ -380,9 +391,16 @@ public final class Simulation {
     if (!proposed.contains(b.id())) {
       fail("I2 replica " + node.id + " committed block " + b.id() + " that nobody proposed");
     }
-    for (byte[] env : b.payload()) {
+    for (byte[] env : c.envelopes()) {
       if (!submitted.contains(ByteBuffer.wrap(env))) {
         fail("I2 replica " + node.id + " committed an envelope no client submitted in " + b);
+      }
+    }
+    // I6: a batch referenced twice (two blocks, or a fetched copy) is delivered by the committed chain once.
+    Set<Digest> seen = deliveredBatches.computeIfAbsent(node.id, k -> new HashSet<>());
+    for (Digest d : c.batches()) {
+      if (!seen.add(d)) {
+        fail("I6 replica " + node.id + " delivered batch " + d + " twice, again at height " + h);
       }
     }
     if (gstTargetHeight >= 0 && h > gstTargetHeight && progressAfterGstAt[node.id] < 0) {
@@ -494,12 +512,23 @@ public final class Simulation {
         return;
       }
     }
+    // I7: every honest replica resolves every committed batch (R9.7): nothing waits for its
+    // batches longer than the liveness bound.
+    for (Node node : nodes) {
+      if (node.honest() && node.up && node.replica.undeliveredSince() >= 0
+          && now - Math.max(cfg.gstMillis(), node.replica.undeliveredSince()) > cfg.livenessBoundMillis()) {
+        fail("I7 replica " + node.id + " has waited for the batches of a committed block since t="
+            + node.replica.undeliveredSince() + "ms");
+        return;
+      }
+    }
   }
 
   private SimResult result() {
     long min = Long.MAX_VALUE;
     long max = 0;
     long sigChecks = 0;
+    long fetched = 0;
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     for (Node node : nodes) {
       if (node.replica == null) {
@@ -510,10 +539,11 @@ public final class Simulation {
         min = Math.min(min, node.ledger.size());
         max = Math.max(max, node.ledger.size());
         sigChecks += node.replica.signatureChecks();
+        fetched += node.replica.batchesFetched();
       }
     }
     return new SimResult(cfg.seed(), cfg.describe(), Optional.ofNullable(failure), min == Long.MAX_VALUE ? 0 : min, max,
-        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks);
+        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks, proposalBytes, fetched);
   }
 
   // ---- access for the Byzantine rewriter and tests ----
@@ -555,7 +585,19 @@ public final class Simulation {
   /** The newest client envelope, or null before the first submission. */
   byte[] latestSubmitted() {
     return submittedCount == 0 ? null
-        : ("tx-" + cfg.seed() + "-" + submittedCount).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        : envelope(submittedCount);
+  }
+
+  /** Client envelope number {@code k}, padded to {@code envelopeBytes}. */
+  private byte[] envelope(long k) {
+    byte[] id = ("tx-" + cfg.seed() + "-" + k).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    if (id.length >= cfg.envelopeBytes()) {
+      return id;
+    }
+    byte[] padded = new byte[cfg.envelopeBytes()];
+    System.arraycopy(id, 0, padded, 0, id.length);
+    java.util.Arrays.fill(padded, id.length, padded.length, (byte) '.');
+    return padded;
   }
 
   /** Drops counted by one replica so far (scenario tests). */
