@@ -40,6 +40,8 @@ public final class SimCommand implements Callable<Integer> {
     if (scalingPlot != null) {
       var rows = MessageScaling.measure(MessageScaling.DEFAULT_SIZES);
       System.out.print(MessageScaling.toMarkdown(rows));
+      System.out.println();
+      System.out.print(MessageScaling.payloadToMarkdown(MessageScaling.measurePayload(MessageScaling.DEFAULT_SIZES)));
       MessageScaling.plot(rows, scalingPlot);
       System.out.println("plot written to " + scalingPlot);
       return 0;

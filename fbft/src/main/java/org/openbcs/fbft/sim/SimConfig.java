@@ -30,7 +30,8 @@ public record SimConfig(
     boolean realCrypto,
     boolean lyingDisks,
     boolean crashLosesInFlight,
-    int envelopeBytes) {
+    int envelopeBytes,
+    int clientFanout) {
 
   /** Messages between {@code side} and the rest are lost during [startMillis, endMillis). */
   public record Partition(long startMillis, long endMillis, Set<Integer> side) {}
@@ -106,6 +107,7 @@ public record SimConfig(
     private boolean lyingDisks;
     private boolean crashLosesInFlight;
     private int envelopeBytes;
+    private int clientFanout = 2;
 
     Builder(long seed, int n) {
       this.seed = seed;
@@ -209,6 +211,15 @@ public record SimConfig(
       return this;
     }
 
+    /** Replicas each client envelope is submitted to: 2 (default) or 1, as a Fabric gateway does. */
+    public Builder clientFanout(int replicas) {
+      if (replicas < 1 || replicas > 2) {
+        throw new IllegalArgumentException("client fan-out must be 1 or 2, got " + replicas);
+      }
+      this.clientFanout = replicas;
+      return this;
+    }
+
     public SimConfig build() {
       // Default bound (spec R2.7): the capped timeout three times (replicas left at the cap re-sync
       // through timeouts and forwarded certificates, and one more capped round can fail on a faulty
@@ -217,7 +228,7 @@ public record SimConfig(
           : 3 * fbft.maxTimeoutMillis() + (long) (fbft.f() + 2) * 4 * fbft.baseTimeoutMillis() + 20 * maxDelay;
       SimConfig c = new SimConfig(seed, fbft, gst, bound, minDelay, maxDelay, drop, dup, List.copyOf(partitions),
           List.copyOf(crashes), Map.copyOf(byzantine), clientInterval, checkLiveness, stopWhenLive, realCrypto, lyingDisks,
-          crashLosesInFlight, envelopeBytes);
+          crashLosesInFlight, envelopeBytes, clientFanout);
       if (c.faultyCount() > fbft.f()) {
         throw new IllegalArgumentException("more than f = " + fbft.f() + " faulty replicas: " + c.describe());
       }

@@ -18,7 +18,9 @@ public record SimResult(
     long events,
     long signatureChecks,
     long proposalBytes,
-    long batchesFetched) {
+    long batchesFetched,
+    long maxSenderBytes,
+    long payloadBytes) {
 
   public boolean ok() {
     return failure.isEmpty();
@@ -38,6 +40,16 @@ public record SimResult(
    */
   public double leaderBytesPerBlock() {
     return maxHonestHeight == 0 ? Double.NaN : (double) proposalBytes / maxHonestHeight;
+  }
+
+  /** Bytes sent by the replica that sent the most, per committed block. */
+  public double maxSenderBytesPerBlock() {
+    return maxHonestHeight == 0 ? Double.NaN : (double) maxSenderBytes / maxHonestHeight;
+  }
+
+  /** Client envelope bytes per committed block, on the honest replica with the longest ledger. */
+  public double payloadBytesPerBlock() {
+    return maxHonestHeight == 0 ? Double.NaN : (double) payloadBytes / maxHonestHeight;
   }
 
   /** The command that replays exactly this run. */

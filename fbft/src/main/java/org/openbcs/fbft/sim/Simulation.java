@@ -63,6 +63,8 @@ public final class Simulation {
   /** Per replica, the batches its committed chain delivered (I6: none twice). */
   private final Map<Integer, Set<Digest>> deliveredBatches = new HashMap<>();
   private long proposalBytes;
+  /** Bytes each replica sent (measurements). */
+  private final long[] sentBytes;
   private final Set<Digest> proposed = new HashSet<>();
   private final Map<Long, Digest>[] votesByRound;
   private long gstTargetHeight = -1;
@@ -86,6 +88,8 @@ public final class Simulation {
     final int id;
     final MemoryWal wal = new MemoryWal();
     final List<Digest> ledger = new ArrayList<>();
+    /** Envelope bytes this replica's commits delivered (measurements). */
+    long envelopeBytes;
     /** Simulated time at which each height was first committed here (index = height - 1). */
     final List<Long> committedAt = new ArrayList<>();
     final Byzantine byzantine;
@@ -145,6 +149,7 @@ public final class Simulation {
     this.nodes = new Node[n];
     this.votesByRound = new Map[n];
     this.progressAfterGstAt = new long[n];
+    this.sentBytes = new long[n];
     for (int i = 0; i < n; i++) {
       nodes[i] = new Node(i);
       votesByRound[i] = new HashMap<>();
@@ -253,6 +258,7 @@ public final class Simulation {
   void transmit(int from, int to, byte[] wire) {
     messages++;
     bytes += wire.length;
+    sentBytes[from] += wire.length;
     String kind = kindOf(wire);
     byKind.merge(kind, 1L, Long::sum);
     if (kind.equals("proposal")) {
@@ -315,7 +321,7 @@ public final class Simulation {
       submittedCount++;
       int a = random.nextInt(n);
       int b = (a + 1 + random.nextInt(n - 1 > 0 ? n - 1 : 1)) % n;
-      for (int target : new int[] {a, b}) {
+      for (int target : cfg.clientFanout() == 1 ? new int[] {a} : new int[] {a, b}) {
         if (nodes[target].up) {
           step(nodes[target], new Event.ClientPayload(envelope));
         }
@@ -377,6 +383,9 @@ public final class Simulation {
     }
     node.ledger.add(b.id());
     node.committedAt.add(now);
+    for (byte[] env : c.envelopes()) {
+      node.envelopeBytes += env.length;
+    }
     anyCommittedAtHeight.putIfAbsent(h, b.id());
     if (!node.honest()) {
       return;
@@ -529,6 +538,11 @@ public final class Simulation {
     long max = 0;
     long sigChecks = 0;
     long fetched = 0;
+    long payload = 0;
+    long maxSent = 0;
+    for (long s : sentBytes) {
+      maxSent = Math.max(maxSent, s);
+    }
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     for (Node node : nodes) {
       if (node.replica == null) {
@@ -542,8 +556,13 @@ public final class Simulation {
         fetched += node.replica.batchesFetched();
       }
     }
+    for (Node node : nodes) {
+      if (node.honest() && node.ledger.size() == max) {
+        payload = Math.max(payload, node.envelopeBytes);
+      }
+    }
     return new SimResult(cfg.seed(), cfg.describe(), Optional.ofNullable(failure), min == Long.MAX_VALUE ? 0 : min, max,
-        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks, proposalBytes, fetched);
+        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks, proposalBytes, fetched, maxSent, payload);
   }
 
   // ---- access for the Byzantine rewriter and tests ----
