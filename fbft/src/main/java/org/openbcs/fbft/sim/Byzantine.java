@@ -33,5 +33,12 @@ public enum Byzantine {
    */
   BATCH_FORGE_CERT,
   /** Answers every batch request with a different batch under the requested header (R9.5). */
-  BATCH_WRONG_ANSWER
+  BATCH_WRONG_ANSWER,
+  /** As leader, references its parent block's batches again, with their valid certificates (R9.4). */
+  BATCH_REPEAT,
+  /**
+   * Never sends its own proposals; otherwise honest (batches, acks, votes, timeouts). Reputation
+   * skips it as leader, so its clients' envelopes are ordered only if other leaders can order them.
+   */
+  SILENT_LEADER
 }

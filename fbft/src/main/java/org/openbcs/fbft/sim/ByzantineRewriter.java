@@ -29,7 +29,7 @@ final class ByzantineRewriter {
       return wire;
     }
     switch (kind) {
-      case BATCH_PARTIAL, BATCH_NO_ACK, BATCH_FORGE_CERT, BATCH_WRONG_ANSWER -> {
+      case BATCH_PARTIAL, BATCH_NO_ACK, BATCH_FORGE_CERT, BATCH_WRONG_ANSWER, BATCH_REPEAT, SILENT_LEADER -> {
         return batchOutbound(kind, self, to, wire, sim);
       }
       default -> {}
@@ -104,7 +104,7 @@ final class ByzantineRewriter {
         yield sim.codec().encode(reProposal(sim, self, b.round(), 1, genesis.justify(), b.payload(), Optional.of(forged)));
       }
       case SILENT, DOUBLE_VOTE, FORGE_SYNC, LIE_VOTED, BATCH_PARTIAL, BATCH_NO_ACK, BATCH_FORGE_CERT,
-          BATCH_WRONG_ANSWER -> wire;
+          BATCH_WRONG_ANSWER, BATCH_REPEAT, SILENT_LEADER -> wire;
     };
   }
 
@@ -152,6 +152,23 @@ final class ByzantineRewriter {
         yield sim.codec().encode(new FbftMessage.Proposal(alt, p.tc(),
             sim.auth(self).sign(SigningBytes.proposal(alt.id(), alt.round()))));
       }
+      case BATCH_REPEAT -> {
+        if (!(m instanceof FbftMessage.Proposal p) || p.block().proposer() != self) {
+          yield wire;
+        }
+        Block b = p.block();
+        Block parent = sim.proposedBlock(b.parentId());
+        if (parent == null || parent.payload().isEmpty()) {
+          yield wire;
+        }
+        List<byte[]> payload = new ArrayList<>(b.payload());
+        payload.addAll(parent.payload());
+        Block alt = Block.create(b.round(), b.height(), b.justify(), self, payload, b.evidence(), sim.hash());
+        sim.recordProposed(alt.id());
+        yield sim.codec().encode(new FbftMessage.Proposal(alt, p.tc(),
+            sim.auth(self).sign(SigningBytes.proposal(alt.id(), alt.round()))));
+      }
+      case SILENT_LEADER -> m instanceof FbftMessage.Proposal p && p.block().proposer() == self ? null : wire;
       default -> wire;
     };
   }

@@ -21,11 +21,12 @@ public final class SeedScenarios {
   /** What the batch-mode sweep draws from: the same, plus the batch layer's own attacks (section 9). */
   static final java.util.List<Byzantine> SWEPT_BATCHES = java.util.List.of(
       Byzantine.SILENT, Byzantine.EQUIVOCATE, Byzantine.DOUBLE_VOTE, Byzantine.FORGE_QC, Byzantine.FORGE_TC,
-      Byzantine.BATCH_PARTIAL, Byzantine.BATCH_NO_ACK, Byzantine.BATCH_FORGE_CERT, Byzantine.BATCH_WRONG_ANSWER);
+      Byzantine.BATCH_PARTIAL, Byzantine.BATCH_NO_ACK, Byzantine.BATCH_FORGE_CERT, Byzantine.BATCH_WRONG_ANSWER,
+      Byzantine.BATCH_REPEAT);
 
   /** Fault classes a batch-mode sweep reports coverage for. */
   public static final List<String> BATCH_FAULT_CLASSES = List.of("BATCH_PARTIAL", "BATCH_NO_ACK",
-      "BATCH_FORGE_CERT", "BATCH_WRONG_ANSWER");
+      "BATCH_FORGE_CERT", "BATCH_WRONG_ANSWER", "BATCH_REPEAT");
 
   /** Fault classes a sweep reports coverage for. */
   public static final List<String> FAULT_CLASSES = List.of("drop", "duplicate", "reorder/delay", "partition",

@@ -31,7 +31,8 @@ public record SimConfig(
     boolean lyingDisks,
     boolean crashLosesInFlight,
     int envelopeBytes,
-    int clientFanout) {
+    int clientFanout,
+    int clientNode) {
 
   /** Messages between {@code side} and the rest are lost during [startMillis, endMillis). */
   public record Partition(long startMillis, long endMillis, Set<Integer> side) {}
@@ -108,6 +109,7 @@ public record SimConfig(
     private boolean crashLosesInFlight;
     private int envelopeBytes;
     private int clientFanout = 2;
+    private int clientNode = -1;
 
     Builder(long seed, int n) {
       this.seed = seed;
@@ -220,6 +222,13 @@ public record SimConfig(
       return this;
     }
 
+    /** Every client envelope goes to {@code node} only (its clients), instead of random replicas. */
+    public Builder clientsOf(int node) {
+      this.clientNode = node;
+      this.clientFanout = 1;
+      return this;
+    }
+
     public SimConfig build() {
       // Default bound (spec R2.7): the capped timeout three times (replicas left at the cap re-sync
       // through timeouts and forwarded certificates, and one more capped round can fail on a faulty
@@ -228,7 +237,7 @@ public record SimConfig(
           : 3 * fbft.maxTimeoutMillis() + (long) (fbft.f() + 2) * 4 * fbft.baseTimeoutMillis() + 20 * maxDelay;
       SimConfig c = new SimConfig(seed, fbft, gst, bound, minDelay, maxDelay, drop, dup, List.copyOf(partitions),
           List.copyOf(crashes), Map.copyOf(byzantine), clientInterval, checkLiveness, stopWhenLive, realCrypto, lyingDisks,
-          crashLosesInFlight, envelopeBytes, clientFanout);
+          crashLosesInFlight, envelopeBytes, clientFanout, clientNode);
       if (c.faultyCount() > fbft.f()) {
         throw new IllegalArgumentException("more than f = " + fbft.f() + " faulty replicas: " + c.describe());
       }

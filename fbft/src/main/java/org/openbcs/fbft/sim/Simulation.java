@@ -66,6 +66,8 @@ public final class Simulation {
   /** Bytes each replica sent (measurements). */
   private final long[] sentBytes;
   private final Set<Digest> proposed = new HashSet<>();
+  /** Honest proposals by id, for Byzantine rewriters that build on what was proposed. */
+  private final Map<Digest, Block> proposedBlocks = new HashMap<>();
   private final Map<Long, Digest>[] votesByRound;
   private long gstTargetHeight = -1;
   private final long[] progressAfterGstAt;
@@ -90,6 +92,8 @@ public final class Simulation {
     final List<Digest> ledger = new ArrayList<>();
     /** Envelope bytes this replica's commits delivered (measurements). */
     long envelopeBytes;
+    /** Envelopes this replica's commits delivered, by content. */
+    final Set<ByteBuffer> committedEnvelopes = new HashSet<>();
     /** Simulated time at which each height was first committed here (index = height - 1). */
     final List<Long> committedAt = new ArrayList<>();
     final Byzantine byzantine;
@@ -319,7 +323,7 @@ public final class Simulation {
       byte[] envelope = envelope(k);
       submitted.add(ByteBuffer.wrap(envelope));
       submittedCount++;
-      int a = random.nextInt(n);
+      int a = cfg.clientNode() >= 0 ? cfg.clientNode() : random.nextInt(n);
       int b = (a + 1 + random.nextInt(n - 1 > 0 ? n - 1 : 1)) % n;
       for (int target : cfg.clientFanout() == 1 ? new int[] {a} : new int[] {a, b}) {
         if (nodes[target].up) {
@@ -348,6 +352,7 @@ public final class Simulation {
       };
       if (m instanceof FbftMessage.Proposal p) {
         proposed.add(p.block().id());
+        proposedBlocks.putIfAbsent(p.block().id(), p.block());
       }
       // I5: an honest replica never votes twice in a round, across restarts too.
       if (m instanceof FbftMessage.Vote && node.votes < Integer.MAX_VALUE) {
@@ -361,6 +366,10 @@ public final class Simulation {
         }
       }
     }
+  }
+
+  Block proposedBlock(Digest id) {
+    return proposedBlocks.get(id);
   }
 
   void recordProposed(Digest id) {
@@ -385,6 +394,7 @@ public final class Simulation {
     node.committedAt.add(now);
     for (byte[] env : c.envelopes()) {
       node.envelopeBytes += env.length;
+      node.committedEnvelopes.add(ByteBuffer.wrap(env));
     }
     anyCommittedAtHeight.putIfAbsent(h, b.id());
     if (!node.honest()) {
@@ -617,6 +627,20 @@ public final class Simulation {
     System.arraycopy(id, 0, padded, 0, id.length);
     java.util.Arrays.fill(padded, id.length, padded.length, (byte) '.');
     return padded;
+  }
+
+  /** The client envelopes submitted so far, in order. */
+  public List<byte[]> submittedEnvelopes() {
+    List<byte[]> out = new ArrayList<>();
+    for (long k = 1; k <= submittedCount; k++) {
+      out.add(envelope(k));
+    }
+    return out;
+  }
+
+  /** Whether {@code node}'s committed chain delivered {@code envelope}. */
+  public boolean committedEnvelope(int node, byte[] envelope) {
+    return nodes[node].committedEnvelopes.contains(ByteBuffer.wrap(envelope));
   }
 
   /** Drops counted by one replica so far (scenario tests). */
