@@ -53,6 +53,15 @@ public record SimResult(
   }
 
   /** The command that replays exactly this run. */
+  public static String replayCommand(long seed, boolean batches) {
+    if (batches) {
+      return "mvn -B -q -o -pl fbft test -Dtest=BatchSeedSweepTest -Dsim.seed=" + seed
+          + "   (or: bcs sim --batches --seeds 1 --start-seed " + seed + ")";
+    }
+    return replayCommand(seed);
+  }
+
+  /** The command that replays exactly this run, batches off. */
   public static String replayCommand(long seed) {
     return "mvn -B -q -o -pl fbft test -Dtest=SeedSweepTest -Dsim.seed=" + seed
         + "   (or: bcs sim --seeds 1 --start-seed " + seed + ")";

@@ -339,7 +339,7 @@ public final class Simulation {
   private void fail(String message) {
     if (failure == null) {
       failure = "seed " + cfg.seed() + " at t=" + now + "ms: " + message + "\n  scenario: " + cfg.describe()
-          + "\n  replay: " + SimResult.replayCommand(cfg.seed());
+          + "\n  replay: " + SimResult.replayCommand(cfg.seed(), cfg.fbft().batches());
     }
   }
 
