@@ -48,9 +48,12 @@ public sealed interface FbftMessage {
   /**
    * A sealed batch of client envelopes, broadcast once by its creator (R9.1). Its digest is
    * {@link BatchDigest#of}, computed by every receiver, never taken from the wire; the signature
-   * is the creator's over {@link SigningBytes#batch}.
+   * is the creator's over {@link SigningBytes#batch}. {@code sealedAt} is the creator's committed
+   * height when it sealed the batch: blocks may reference it only at heights
+   * {@code sealedAt + 1 .. sealedAt + W} (R9.4).
    */
-  record Batch(int creator, long seq, List<byte[]> envelopes, byte[] signature) implements FbftMessage {
+  record Batch(int creator, long seq, long sealedAt, List<byte[]> envelopes, byte[] signature)
+      implements FbftMessage {
     public Batch {
       envelopes = List.copyOf(envelopes);
     }
@@ -63,8 +66,8 @@ public sealed interface FbftMessage {
    * f + 1 acknowledgements of one batch (R9.3): at least one honest replica stores it. Also the
    * entry of a block's payload in batch mode, encoded by {@link MessageCodec}.
    */
-  record BatchCert(Digest digest, int creator, long seq, int envelopeCount, List<SignerSig> signatures)
-      implements FbftMessage {
+  record BatchCert(Digest digest, int creator, long seq, long sealedAt, int envelopeCount,
+      List<SignerSig> signatures) implements FbftMessage {
     public BatchCert {
       signatures = List.copyOf(signatures);
     }

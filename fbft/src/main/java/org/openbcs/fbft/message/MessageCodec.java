@@ -105,7 +105,7 @@ public final class MessageCodec {
       case Checkpoint c -> w.u8(CHECKPOINT).i64(c.height()).i64(c.ledgerHeight()).digest(c.ledgerTipHash())
           .i32(c.signer()).bytes(c.signature());
       case Batch b -> {
-        w.u8(BATCH).i32(b.creator()).i64(b.seq()).i32(b.envelopes().size());
+        w.u8(BATCH).i32(b.creator()).i64(b.seq()).i64(b.sealedAt()).i32(b.envelopes().size());
         for (byte[] e : b.envelopes()) {
           w.bytes(e);
         }
@@ -113,7 +113,7 @@ public final class MessageCodec {
       }
       case BatchAck a -> w.u8(BATCH_ACK).digest(a.digest()).i32(a.signer()).bytes(a.signature());
       case BatchCert c -> {
-        w.u8(BATCH_CERT).digest(c.digest()).i32(c.creator()).i64(c.seq()).i32(c.envelopeCount())
+        w.u8(BATCH_CERT).digest(c.digest()).i32(c.creator()).i64(c.seq()).i64(c.sealedAt()).i32(c.envelopeCount())
             .i32(c.signatures().size());
         for (SignerSig s : c.signatures()) {
           w.i32(s.signer()).bytes(s.signatureUnsafe());
@@ -160,18 +160,20 @@ public final class MessageCodec {
             case BATCH -> {
               int creator = r.i32();
               long seq = r.round();
+              long sealedAt = r.round();
               int count = r.count(limits.maxEnvelopesPerBlock(), 4);
               List<byte[]> envelopes = new ArrayList<>(count);
               for (int i = 0; i < count; i++) {
                 envelopes.add(r.bytes(limits.maxEnvelopeBytes()));
               }
-              yield new Batch(creator, seq, envelopes, r.bytes(limits.maxSignatureBytes()));
+              yield new Batch(creator, seq, sealedAt, envelopes, r.bytes(limits.maxSignatureBytes()));
             }
             case BATCH_ACK -> new BatchAck(r.digest(), r.i32(), r.bytes(limits.maxSignatureBytes()));
             case BATCH_CERT -> {
               Digest d = r.digest();
               int creator = r.i32();
               long seq = r.round();
+              long sealedAt = r.round();
               int envelopeCount = r.i32();
               if (envelopeCount < 0 || envelopeCount > limits.maxEnvelopesPerBlock()) {
                 throw new MalformedException("batch envelope count " + envelopeCount + " out of range");
@@ -181,7 +183,7 @@ public final class MessageCodec {
               for (int i = 0; i < count; i++) {
                 sigs.add(new SignerSig(r.i32(), r.bytes(limits.maxSignatureBytes())));
               }
-              yield new BatchCert(d, creator, seq, envelopeCount, sigs);
+              yield new BatchCert(d, creator, seq, sealedAt, envelopeCount, sigs);
             }
             case BATCH_REQUEST -> new BatchRequest(r.digest());
             default -> throw new MalformedException("unknown message type " + type);

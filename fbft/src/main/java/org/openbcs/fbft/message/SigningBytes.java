@@ -29,14 +29,14 @@ public final class SigningBytes {
   }
 
   /**
-   * An acknowledgement "I store this batch" (R9.2). Creator, seq and count are signed too, so a
+   * An acknowledgement "I store this batch" (R9.2). The header is signed too, so a
    * certificate's header cannot be altered without invalidating every signature in it.
    */
-  public static byte[] batchAck(Digest digest, int creator, long seq, int envelopeCount) {
-    ByteBuffer b = ByteBuffer.allocate(BATCH_ACK.length + Digest.LENGTH + 16);
+  public static byte[] batchAck(Digest digest, int creator, long seq, long sealedAt, int envelopeCount) {
+    ByteBuffer b = ByteBuffer.allocate(BATCH_ACK.length + Digest.LENGTH + 24);
     b.put(BATCH_ACK);
     digest.writeTo(b);
-    return b.putInt(creator).putLong(seq).putInt(envelopeCount).array();
+    return b.putInt(creator).putLong(seq).putLong(sealedAt).putInt(envelopeCount).array();
   }
 
   /**

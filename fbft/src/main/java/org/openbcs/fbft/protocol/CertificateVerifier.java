@@ -113,11 +113,11 @@ final class CertificateVerifier {
   }
 
   /** The fact a batch certificate proves: f + 1 replicas store the batch with this header (R9.3). */
-  private record BatchKey(Digest digest, int creator, long seq, int envelopeCount) {}
+  private record BatchKey(Digest digest, int creator, long seq, long sealedAt, int envelopeCount) {}
 
   /** R9.3: at least f + 1 distinct replicas signed the acknowledgement of exactly this header. */
   boolean verifyBatchCert(FbftMessage.BatchCert c) {
-    BatchKey key = new BatchKey(c.digest(), c.creator(), c.seq(), c.envelopeCount());
+    BatchKey key = new BatchKey(c.digest(), c.creator(), c.seq(), c.sealedAt(), c.envelopeCount());
     if (proven.containsKey(key)) {
       return true;
     }
@@ -126,7 +126,7 @@ final class CertificateVerifier {
       return false;
     }
     BitSet seen = new BitSet(config.n());
-    byte[] msg = SigningBytes.batchAck(c.digest(), c.creator(), c.seq(), c.envelopeCount());
+    byte[] msg = SigningBytes.batchAck(c.digest(), c.creator(), c.seq(), c.sealedAt(), c.envelopeCount());
     for (SignerSig s : c.signatures()) {
       if (s.signer() < 0 || s.signer() >= config.n() || seen.get(s.signer())) {
         return false;

@@ -96,17 +96,35 @@ final class Dissemination {
 
   // ---- creator side (R9.1, R9.3) ----
 
-  /** R9.1: seals up to maxBlockEnvelopes mempool envelopes into one batch and broadcasts it. */
-  void seal(Mempool mempool, List<Effect> out) {
+  /**
+   * R9.1: seals up to maxBlockEnvelopes mempool envelopes into one batch and broadcasts it, after
+   * returning to the mempool the envelopes of own batches that can no longer be committed (R9.4:
+   * every height that may reference them is decided, {@code committedHeight >= sealedAt + W}, and
+   * they were not).
+   */
+  void seal(Mempool mempool, long committedHeight, List<Effect> out) {
+    for (var it = own.entrySet().iterator(); it.hasNext(); ) {
+      Own o = it.next().getValue();
+      if (committedHeight >= o.batch.sealedAt() + config.batchDedupHeights()) {
+        LOG.debug("fbft replica {}: batch seq {} expired uncommitted at h={}; resealing its {} envelopes", self,
+            o.batch.seq(), committedHeight, o.batch.envelopes().size());
+        for (byte[] e : o.batch.envelopes()) {
+          if (!mempool.add(e)) {
+            drops.count(DropReason.MEMPOOL_FULL);
+          }
+        }
+        it.remove();
+      }
+    }
     while (mempool.size() > 0 && own.size() < MAX_OWN_UNCOMMITTED) {
       List<byte[]> envelopes = mempool.take(config.maxBlockEnvelopes(), Set.of());
       mempool.removeCommitted(envelopes);
       long seq = nextSeq++;
-      Digest d = BatchDigest.of(self, seq, envelopes, hash);
-      Batch b = new Batch(self, seq, envelopes, auth.sign(SigningBytes.batch(d)));
+      Digest d = BatchDigest.of(self, seq, committedHeight, envelopes, hash);
+      Batch b = new Batch(self, seq, committedHeight, envelopes, auth.sign(SigningBytes.batch(d)));
       store.add(d, b, true, x -> false);
       Own o = new Own(b);
-      o.acks.put(self, auth.sign(SigningBytes.batchAck(d, self, seq, envelopes.size())));
+      o.acks.put(self, auth.sign(SigningBytes.batchAck(d, self, seq, committedHeight, envelopes.size())));
       own.put(d, o);
       out.add(new Effect.Broadcast(b));
       maybeCertify(d, o, out);
@@ -118,9 +136,9 @@ final class Dissemination {
   }
 
   /** Seals when a full batch is waiting, without waiting for the round to change (R9.1). */
-  void sealIfFull(Mempool mempool, List<Effect> out) {
+  void sealIfFull(Mempool mempool, long committedHeight, List<Effect> out) {
     if (mempool.size() >= config.maxBlockEnvelopes()) {
-      seal(mempool, out);
+      seal(mempool, committedHeight, out);
     }
   }
 
@@ -140,8 +158,8 @@ final class Dissemination {
       return;
     }
     Batch b = o.batch;
-    if (!verifier.verifySingle(from, SigningBytes.batchAck(a.digest(), self, b.seq(), b.envelopes().size()),
-        a.signature())) {
+    if (!verifier.verifySingle(from,
+        SigningBytes.batchAck(a.digest(), self, b.seq(), b.sealedAt(), b.envelopes().size()), a.signature())) {
       drop(DropReason.BAD_SIGNATURE, from, a);
       return;
     }
@@ -156,7 +174,7 @@ final class Dissemination {
     }
     List<SignerSig> sigs = new ArrayList<>();
     o.acks.forEach((signer, sig) -> sigs.add(new SignerSig(signer, sig)));
-    o.cert = new BatchCert(d, self, o.batch.seq(), o.batch.envelopes().size(), sigs);
+    o.cert = new BatchCert(d, self, o.batch.seq(), o.batch.sealedAt(), o.batch.envelopes().size(), sigs);
     out.add(new Effect.Broadcast(o.cert));
     addCertified(o.cert);
   }
@@ -188,7 +206,8 @@ final class Dissemination {
     Wanted w = wanted.get(d);
     if (w != null) {
       BatchCert c = w.cert();
-      if (c.creator() != b.creator() || c.seq() != b.seq() || c.envelopeCount() != b.envelopes().size()) {
+      if (c.creator() != b.creator() || c.seq() != b.seq() || c.sealedAt() != b.sealedAt()
+          || c.envelopeCount() != b.envelopes().size()) {
         drop(DropReason.BATCH_UNSOLICITED, from, b);
         return Optional.empty();
       }
@@ -225,7 +244,7 @@ final class Dissemination {
     if (b.creator() == self) {
       return;
     }
-    byte[] sig = auth.sign(SigningBytes.batchAck(d, b.creator(), b.seq(), b.envelopes().size()));
+    byte[] sig = auth.sign(SigningBytes.batchAck(d, b.creator(), b.seq(), b.sealedAt(), b.envelopes().size()));
     out.add(new Effect.Send(b.creator(), new BatchAck(d, self, sig)));
   }
 
@@ -244,7 +263,7 @@ final class Dissemination {
       return;
     }
     if (!store.contains(c.digest())) {
-      request(c, false, out, now);
+      request(c, from, false, out, now);
     }
   }
 
@@ -268,12 +287,13 @@ final class Dissemination {
   }
 
   /**
-   * R9.5: asks every signer of {@code c} for the batch, or every replica if {@code everyone}, at
-   * most once per base timeout per batch. Every signer acknowledged holding it and at least one of
-   * them is honest; but an honest signer that restarted lost its in-memory store, while every
-   * replica that voted for a block referencing the batch holds it too, hence the wider retry.
+   * R9.5: asks every signer of {@code c} and {@code proposer} (the leader that referenced it, which
+   * held it to propose; -1 for none) for the batch, or every replica if {@code everyone}, at most
+   * once per base timeout per batch. Every signer acknowledged holding it and at least one of them
+   * is honest; but an honest signer that restarted lost its in-memory store, while every replica
+   * that voted for a block referencing the batch holds it too, hence the wider retry.
    */
-  void request(BatchCert c, boolean everyone, List<Effect> out, long now) {
+  void request(BatchCert c, int proposer, boolean everyone, List<Effect> out, long now) {
     if (store.contains(c.digest())) {
       return;
     }
@@ -293,10 +313,15 @@ final class Dissemination {
       out.add(new Effect.Broadcast(r));
       return;
     }
+    boolean proposerIsSigner = false;
     for (SignerSig s : c.signatures()) {
+      proposerIsSigner |= s.signer() == proposer;
       if (s.signer() != self) {
         out.add(new Effect.Send(s.signer(), r));
       }
+    }
+    if (proposer >= 0 && proposer != self && !proposerIsSigner) {
+      out.add(new Effect.Send(proposer, r));
     }
   }
 
@@ -322,16 +347,28 @@ final class Dissemination {
     return store.contains(d);
   }
 
+  /** R9.4: whether a block at {@code height} may reference {@code c}. */
+  boolean referenceable(BatchCert c, long height) {
+    return c.sealedAt() < height && height - c.sealedAt() <= config.batchDedupHeights();
+  }
+
   /**
-   * R9.4: the leader's payload, certified batches it holds in the order their certificates
-   * arrived, skipping {@code excluded} (referenced by ancestors in the dedup window), up to
-   * maxBlockEnvelopes envelopes (always at least one batch if any is eligible).
+   * R9.4: the payload of a block at {@code height}: certified batches this leader holds, in the
+   * order their certificates arrived, that the height may reference, skipping {@code excluded}
+   * (referenced by ancestors in the dedup window), up to maxBlockEnvelopes envelopes (always at
+   * least one batch if any is eligible). Certificates too old for any later block are forgotten.
    */
-  List<byte[]> propose(Set<Digest> excluded) {
+  List<byte[]> propose(Set<Digest> excluded, long height) {
     List<byte[]> refs = new ArrayList<>();
     int envelopes = 0;
-    for (BatchCert c : certified.values()) {
-      if (excluded.contains(c.digest()) || !store.contains(c.digest())) {
+    for (var it = certified.values().iterator(); it.hasNext(); ) {
+      BatchCert c = it.next();
+      if (height - c.sealedAt() > config.batchDedupHeights()) {
+        it.remove();
+        certifiedPerCreator.merge(c.creator(), -1, Integer::sum);
+        continue;
+      }
+      if (excluded.contains(c.digest()) || !store.contains(c.digest()) || !referenceable(c, height)) {
         continue;
       }
       if (!refs.isEmpty() && envelopes + c.envelopeCount() > config.maxBlockEnvelopes()) {

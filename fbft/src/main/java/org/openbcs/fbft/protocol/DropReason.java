@@ -35,6 +35,8 @@ public enum DropReason {
   BATCH_UNKNOWN,
   /** A batch certificate without f + 1 valid distinct signatures, or a block entry that is not one (R9.3, R9.4). */
   INVALID_BATCH_CERT,
+  /** A block references a batch outside the heights its sealing height allows (R9.4). */
+  BATCH_EXPIRED,
   /** A block references a batch twice, or one its ancestors within the dedup window reference (R9.4). */
   DUPLICATE_BATCH,
   /** No vote: the ancestors needed for the dedup check are not held (R9.4). */

@@ -366,6 +366,10 @@ public final class FbftReplica {
         drop(DropReason.DUPLICATE_BATCH, from, p);
         return false;
       }
+      if (!batches.referenceable(c.get(), p.block().height())) {
+        drop(DropReason.BATCH_EXPIRED, from, p);
+        return false;
+      }
       if (!batches.verify(c.get())) {
         drop(DropReason.INVALID_BATCH_CERT, from, p);
         return false;
@@ -396,7 +400,7 @@ public final class FbftReplica {
         return false;
       }
       if (!batches.holds(c.digest())) {
-        batches.request(c, false, out, now);
+        batches.request(c, b.proposer(), false, out, now);
         if (missing.isEmpty()) {
           missing = Optional.of(c.digest());
         }
@@ -485,7 +489,7 @@ public final class FbftReplica {
           Optional<List<byte[]>> env = batches.envelopes(ref);
           if (env.isEmpty()) {
             // R9.7: a certificate names f + 1 holders, at least one honest; a retry asks everyone.
-            batches.request(ref, retry, result, now);
+            batches.request(ref, c.block().proposer(), retry, result, now);
             missing = true;
           } else {
             envelopes.addAll(env.get());
@@ -799,7 +803,7 @@ public final class FbftReplica {
         awaitingBatchesRound = 0;
       }
       // R9.1: a partial batch is sealed at each round change, so no envelope waits longer.
-      batches.seal(mempool, out);
+      batches.seal(mempool, committed.height(), out);
     }
     maybePropose(round);
   }
@@ -826,7 +830,8 @@ public final class FbftReplica {
     if (config.batches()) {
       // R9.4: certified batches not referenced by an ancestor in the dedup window; nothing if
       // that window is not held (a voter would refuse the block).
-      payload = refsInWindow(parent.get(), parent.get().height() + 1).map(batches::propose).orElse(List.of());
+      long height = parent.get().height() + 1;
+      payload = refsInWindow(parent.get(), height).map(ex -> batches.propose(ex, height)).orElse(List.of());
     } else {
       payload = mempool.take(config.maxBlockEnvelopes(), inFlight(parent.get()));
     }
@@ -1089,6 +1094,14 @@ public final class FbftReplica {
     persist(new WalRecord.Committed(b0.height(), b0.round(), b0.id()));
     leaders.snapshot(b0).ifPresent(this::persist);
     mempool.removeCommitted(b0.payload());
+    if (config.batches()) {
+      // R9.6: batches the skipped heights committed are not proposable any more. Only those of
+      // the history blocks at hand are known; R9.4 says what a re-reference beyond W allows.
+      for (Block x : history) {
+        batches.markCommitted(refsOf(x), x.height(), mempool);
+      }
+      batches.markCommitted(refsOf(b0), b0.height(), mempool);
+    }
     syncRequested.clear();
     out.add(new Effect.StateTransfer(afterHeight, b0.height(), b0.id()));
     delivered = b0.height();
@@ -1132,7 +1145,7 @@ public final class FbftReplica {
       drops.count(DropReason.MEMPOOL_FULL);
     }
     if (config.batches() && started) {
-      batches.sealIfFull(mempool, out);
+      batches.sealIfFull(mempool, committed.height(), out);
     }
   }
 

@@ -125,7 +125,7 @@ final class ByzantineRewriter {
           for (int i = 0; i < b.envelopes().size(); i++) {
             other.add(("swapped-" + self + "-" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
           }
-          yield sim.codec().encode(new FbftMessage.Batch(b.creator(), b.seq(), other, b.signature()));
+          yield sim.codec().encode(new FbftMessage.Batch(b.creator(), b.seq(), b.sealedAt(), other, b.signature()));
         }
         yield wire;
       }
@@ -136,7 +136,8 @@ final class ByzantineRewriter {
         Block b = p.block();
         Digest fake = Digest.of(sim.hash().apply(("forged-batch-" + self + "-" + b.round()).getBytes()));
         List<SignerSig> sigs = new ArrayList<>();
-        sigs.add(new SignerSig(self, sim.auth(self).sign(SigningBytes.batchAck(fake, self, b.round(), 1))));
+        long sealedAt = b.height() - 1;
+        sigs.add(new SignerSig(self, sim.auth(self).sign(SigningBytes.batchAck(fake, self, b.round(), sealedAt, 1))));
         if ((b.round() & 1) == 0) {
           // Enough signers, but the others' signatures are garbage.
           for (int i = 0; sigs.size() < (sim.n() - 1) / 3 + 1; i++) {
@@ -146,7 +147,7 @@ final class ByzantineRewriter {
           }
         }
         List<byte[]> payload = new ArrayList<>(b.payload());
-        payload.add(sim.codec().encode(new FbftMessage.BatchCert(fake, self, b.round(), 1, sigs)));
+        payload.add(sim.codec().encode(new FbftMessage.BatchCert(fake, self, b.round(), sealedAt, 1, sigs)));
         Block alt = Block.create(b.round(), b.height(), b.justify(), self, payload, b.evidence(), sim.hash());
         sim.recordProposed(alt.id());
         yield sim.codec().encode(new FbftMessage.Proposal(alt, p.tc(),
