@@ -39,4 +39,18 @@ class BatchSeedSweepTest {
       }
     }
   }
+
+  /**
+   * Seeds the 20,000-seed batch search once failed: 2349 and 20034 (I6: a restarted leader
+   * re-proposed a batch committed 65 heights earlier, beyond the dedup window; fixed by the
+   * sealing-height window of R9.4), 16944 (I3: voters asked only the certificate's signers, one
+   * dead and one restarted with an empty store; fixed by also asking the proposer, R9.5).
+   */
+  @Test
+  void seedsThatOnceFailedKeepEveryInvariantWithBatches() {
+    for (long seed : new long[] {2349, 20034, 16944}) {
+      SeedSweep.Summary s = SeedSweep.run(seed, 1, 0, true, r -> {});
+      assertThat(s.failures()).as("seed %d", seed).isEmpty();
+    }
+  }
 }
