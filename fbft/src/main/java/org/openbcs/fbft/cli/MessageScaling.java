@@ -43,10 +43,10 @@ public final class MessageScaling {
 
   /** Measurements per committed block at one envelope size. */
   public record Mode(double payloadBytes, double leaderBytes, double busiestReplicaBytes, double totalBytes,
-      double msgs, long blocks) {
+      double msgs, long blocks, double latencyMillis) {
     static Mode of(SimResult r) {
       return new Mode(r.payloadBytesPerBlock(), r.leaderBytesPerBlock(), r.maxSenderBytesPerBlock(),
-          r.bytesPerBlock(), r.messagesPerBlock(), r.maxHonestHeight());
+          r.bytesPerBlock(), r.messagesPerBlock(), r.maxHonestHeight(), r.meanCommitLatencyMillis());
     }
   }
 
@@ -75,15 +75,17 @@ public final class MessageScaling {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "| n | mode | payload B/block (%d B env) | leader B/block (%d B env) "
         + "| payload B/block (%d B env) | leader B/block (%d B env) | leader growth | busiest replica B/block (%d B env) "
-        + "| total B/block (%d B env) | msgs/block | blocks |%n", small, small, large, large, large, large));
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| total B/block (%d B env) | msgs/block | blocks | mean submit-to-commit ms |%n", small, small, large, large,
+        large, large));
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (PayloadRow r : rows) {
       Mode s = r.bySize().get(0);
       Mode l = r.bySize().get(1);
-      sb.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.0f | %.0f | %.2fx | %.0f | %.0f | %.1f | %d |%n",
+      sb.append(String.format(Locale.ROOT,
+          "| %d | %s | %.0f | %.0f | %.0f | %.0f | %.2fx | %.0f | %.0f | %.1f | %d | %.1f |%n",
           r.n(), r.batches() ? "batches" : "by value", s.payloadBytes(), s.leaderBytes(), l.payloadBytes(),
           l.leaderBytes(), l.leaderBytes() / s.leaderBytes(), l.busiestReplicaBytes(), l.totalBytes(), l.msgs(),
-          l.blocks()));
+          l.blocks(), l.latencyMillis()));
     }
     return sb.toString();
   }

@@ -20,7 +20,8 @@ public record SimResult(
     long proposalBytes,
     long batchesFetched,
     long maxSenderBytes,
-    long payloadBytes) {
+    long payloadBytes,
+    double meanCommitLatencyMillis) {
 
   public boolean ok() {
     return failure.isEmpty();

@@ -63,6 +63,11 @@ public final class Simulation {
   /** Per replica, the batches its committed chain delivered (I6: none twice). */
   private final Map<Integer, Set<Digest>> deliveredBatches = new HashMap<>();
   private long proposalBytes;
+  /** When each envelope was first submitted, and the sum and count of submit-to-first-commit delays. */
+  private final Map<ByteBuffer, Long> submittedAt = new HashMap<>();
+  private final Set<ByteBuffer> firstCommitted = new HashSet<>();
+  private long latencySum;
+  private long latencyCount;
   /** Bytes each replica sent (measurements). */
   private final long[] sentBytes;
   private final Set<Digest> proposed = new HashSet<>();
@@ -322,6 +327,7 @@ public final class Simulation {
     schedule(at, () -> {
       byte[] envelope = envelope(k);
       submitted.add(ByteBuffer.wrap(envelope));
+      submittedAt.putIfAbsent(ByteBuffer.wrap(envelope), now);
       submittedCount++;
       int a = cfg.clientNode() >= 0 ? cfg.clientNode() : random.nextInt(n);
       int b = (a + 1 + random.nextInt(n - 1 > 0 ? n - 1 : 1)) % n;
@@ -395,6 +401,12 @@ public final class Simulation {
     for (byte[] env : c.envelopes()) {
       node.envelopeBytes += env.length;
       node.committedEnvelopes.add(ByteBuffer.wrap(env));
+      ByteBuffer key = ByteBuffer.wrap(env);
+      Long at = submittedAt.get(key);
+      if (at != null && node.honest() && firstCommitted.add(key)) {
+        latencySum += now - at;
+        latencyCount++;
+      }
     }
     anyCommittedAtHeight.putIfAbsent(h, b.id());
     if (!node.honest()) {
@@ -572,7 +584,8 @@ public final class Simulation {
       }
     }
     return new SimResult(cfg.seed(), cfg.describe(), Optional.ofNullable(failure), min == Long.MAX_VALUE ? 0 : min, max,
-        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks, proposalBytes, fetched, maxSent, payload);
+        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks, proposalBytes, fetched, maxSent, payload,
+        latencyCount == 0 ? Double.NaN : (double) latencySum / latencyCount);
   }
 
   // ---- access for the Byzantine rewriter and tests ----
