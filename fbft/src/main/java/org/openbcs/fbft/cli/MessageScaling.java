@@ -30,7 +30,65 @@ public final class MessageScaling {
     }
   }
 
+  /** Client envelope sizes of the payload comparison: the same load, with 8x the bytes. */
+  public static final List<Integer> PAYLOAD_ENVELOPE_BYTES = List.of(512, 4096);
+
+  /**
+   * One n in one payload mode (spec section 9), at each of {@link #PAYLOAD_ENVELOPE_BYTES}: the
+   * same seed and client load (one envelope every 10 ms, each to one replica), by value or as
+   * certified batches referenced by digest. "Leader" bytes are the proposals' bytes per committed
+   * block (what the leader of a block uploads for it); "busiest" is the replica that sent the most.
+   */
+  public record PayloadRow(int n, boolean batches, List<Mode> bySize) {}
+
+  /** Measurements per committed block at one envelope size. */
+  public record Mode(double payloadBytes, double leaderBytes, double busiestReplicaBytes, double totalBytes,
+      double msgs, long blocks, double latencyMillis) {
+    static Mode of(SimResult r) {
+      return new Mode(r.payloadBytesPerBlock(), r.leaderBytesPerBlock(), r.maxSenderBytesPerBlock(),
+          r.bytesPerBlock(), r.messagesPerBlock(), r.maxHonestHeight(), r.meanCommitLatencyMillis());
+    }
+  }
+
   private MessageScaling() {}
+
+  /** Happy path, both payload modes, the same seed and client load at each envelope size. */
+  public static List<PayloadRow> measurePayload(List<Integer> sizes) {
+    List<PayloadRow> rows = new ArrayList<>();
+    for (int n : sizes) {
+      long duration = n >= 31 ? 600 : 1500;
+      for (boolean batches : List.of(false, true)) {
+        List<Mode> bySize = new ArrayList<>();
+        for (int bytes : PAYLOAD_ENVELOPE_BYTES) {
+          bySize.add(Mode.of(run(SimConfig.builder(300 + n, n).gst(0).livenessBound(duration).checkLiveness(false)
+              .clientFanout(1).envelopeBytes(bytes).batches(batches).build())));
+        }
+        rows.add(new PayloadRow(n, batches, bySize));
+      }
+    }
+    return rows;
+  }
+
+  public static String payloadToMarkdown(List<PayloadRow> rows) {
+    int small = PAYLOAD_ENVELOPE_BYTES.get(0);
+    int large = PAYLOAD_ENVELOPE_BYTES.get(1);
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "| n | mode | payload B/block (%d B env) | leader B/block (%d B env) "
+        + "| payload B/block (%d B env) | leader B/block (%d B env) | leader growth | busiest replica B/block (%d B env) "
+        + "| total B/block (%d B env) | msgs/block | blocks | mean submit-to-commit ms |%n", small, small, large, large,
+        large, large));
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (PayloadRow r : rows) {
+      Mode s = r.bySize().get(0);
+      Mode l = r.bySize().get(1);
+      sb.append(String.format(Locale.ROOT,
+          "| %d | %s | %.0f | %.0f | %.0f | %.0f | %.2fx | %.0f | %.0f | %.1f | %d | %.1f |%n",
+          r.n(), r.batches() ? "batches" : "by value", s.payloadBytes(), s.leaderBytes(), l.payloadBytes(),
+          l.leaderBytes(), l.leaderBytes() / s.leaderBytes(), l.busiestReplicaBytes(), l.totalBytes(), l.msgs(),
+          l.blocks(), l.latencyMillis()));
+    }
+    return sb.toString();
+  }
 
   public static List<Row> measure(List<Integer> sizes) {
     List<Row> rows = new ArrayList<>();
@@ -44,6 +102,7 @@ public final class MessageScaling {
     }
     return rows;
   }
+
 
   private static SimResult run(SimConfig cfg) {
     SimResult r = Simulation.run(cfg);
@@ -140,6 +199,8 @@ public final class MessageScaling {
   public static void main(String[] args) throws IOException {
     List<Row> rows = measure(DEFAULT_SIZES);
     System.out.print(toMarkdown(rows));
+    System.out.println();
+    System.out.print(payloadToMarkdown(measurePayload(DEFAULT_SIZES)));
     if (args.length > 0) {
       plot(rows, Path.of(args[0]));
     }

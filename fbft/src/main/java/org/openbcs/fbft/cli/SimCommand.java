@@ -31,6 +31,9 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print every run's result.")
   boolean verbose;
 
+  @Option(names = "--batches", description = "Run with payload dissemination (spec section 9) and its attacks.")
+  boolean batches;
+
   @Option(names = "--scaling", paramLabel = "PNG",
       description = "Instead of the search: measure messages and bytes per committed block for n = 4..64 and draw PNG.")
   Path scalingPlot;
@@ -40,6 +43,8 @@ public final class SimCommand implements Callable<Integer> {
     if (scalingPlot != null) {
       var rows = MessageScaling.measure(MessageScaling.DEFAULT_SIZES);
       System.out.print(MessageScaling.toMarkdown(rows));
+      System.out.println();
+      System.out.print(MessageScaling.payloadToMarkdown(MessageScaling.measurePayload(MessageScaling.DEFAULT_SIZES)));
       MessageScaling.plot(rows, scalingPlot);
       System.out.println("plot written to " + scalingPlot);
       return 0;
@@ -47,7 +52,7 @@ public final class SimCommand implements Callable<Integer> {
     long progressEvery = Math.max(1, seeds / 20);
     long[] done = {0};
     long t0 = System.nanoTime();
-    SeedSweep.Summary s = SeedSweep.run(startSeed, seeds, nodes, (SimResult r) -> {
+    SeedSweep.Summary s = SeedSweep.run(startSeed, seeds, nodes, batches, (SimResult r) -> {
       done[0]++;
       if (verbose) {
         System.out.println(r);

@@ -45,6 +45,37 @@ public sealed interface FbftMessage {
   record Checkpoint(long height, long ledgerHeight, Digest ledgerTipHash, int signer, byte[] signature)
       implements FbftMessage {}
 
+  /**
+   * A sealed batch of client envelopes, broadcast once by its creator (R9.1). Its digest is
+   * {@link BatchDigest#of}, computed by every receiver, never taken from the wire; the signature
+   * is the creator's over {@link SigningBytes#batch}. {@code sealedAt} is the creator's committed
+   * height when it sealed the batch: blocks may reference it only at heights
+   * {@code sealedAt + 1 .. sealedAt + W} (R9.4).
+   */
+  record Batch(int creator, long seq, long sealedAt, List<byte[]> envelopes, byte[] signature)
+      implements FbftMessage {
+    public Batch {
+      envelopes = List.copyOf(envelopes);
+    }
+  }
+
+  /** "I store batch {@code digest}", sent to its creator (R9.2); signed over {@link SigningBytes#batchAck}. */
+  record BatchAck(Digest digest, int signer, byte[] signature) implements FbftMessage {}
+
+  /**
+   * f + 1 acknowledgements of one batch (R9.3): at least one honest replica stores it. Also the
+   * entry of a block's payload in batch mode, encoded by {@link MessageCodec}.
+   */
+  record BatchCert(Digest digest, int creator, long seq, long sealedAt, int envelopeCount,
+      List<SignerSig> signatures) implements FbftMessage {
+    public BatchCert {
+      signatures = List.copyOf(signatures);
+    }
+  }
+
+  /** Asks a replica for the batch with {@code digest} (R9.5); answered with the {@link Batch}. */
+  record BatchRequest(Digest digest) implements FbftMessage {}
+
   /** Short name for logs and counters. */
   default String kind() {
     return switch (this) {
@@ -56,6 +87,10 @@ public sealed interface FbftMessage {
       case SyncResponse s -> "sync-response";
       case CheckpointRequest c -> "checkpoint-request";
       case Checkpoint c -> "checkpoint";
+      case Batch b -> "batch";
+      case BatchAck a -> "batch-ack";
+      case BatchCert c -> "batch-cert";
+      case BatchRequest r -> "batch-request";
     };
   }
 }

@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.openbcs.fbft.message.FbftMessage.Batch;
+import org.openbcs.fbft.message.FbftMessage.BatchAck;
+import org.openbcs.fbft.message.FbftMessage.BatchCert;
+import org.openbcs.fbft.message.FbftMessage.BatchRequest;
 import org.openbcs.fbft.message.FbftMessage.CertForward;
 import org.openbcs.fbft.message.FbftMessage.Checkpoint;
 import org.openbcs.fbft.message.FbftMessage.CheckpointRequest;
@@ -38,6 +42,10 @@ public final class MessageCodec {
   private static final byte SYNC_RESPONSE = 6;
   private static final byte CHECKPOINT_REQUEST = 7;
   private static final byte CHECKPOINT = 8;
+  private static final byte BATCH = 9;
+  private static final byte BATCH_ACK = 10;
+  private static final byte BATCH_CERT = 11;
+  private static final byte BATCH_REQUEST = 12;
 
   private final CodecLimits limits;
   private final UnaryOperator<byte[]> hash;
@@ -96,6 +104,22 @@ public final class MessageCodec {
       case CheckpointRequest c -> w.u8(CHECKPOINT_REQUEST).i64(c.height());
       case Checkpoint c -> w.u8(CHECKPOINT).i64(c.height()).i64(c.ledgerHeight()).digest(c.ledgerTipHash())
           .i32(c.signer()).bytes(c.signature());
+      case Batch b -> {
+        w.u8(BATCH).i32(b.creator()).i64(b.seq()).i64(b.sealedAt()).i32(b.envelopes().size());
+        for (byte[] e : b.envelopes()) {
+          w.bytes(e);
+        }
+        w.bytes(b.signature());
+      }
+      case BatchAck a -> w.u8(BATCH_ACK).digest(a.digest()).i32(a.signer()).bytes(a.signature());
+      case BatchCert c -> {
+        w.u8(BATCH_CERT).digest(c.digest()).i32(c.creator()).i64(c.seq()).i64(c.sealedAt()).i32(c.envelopeCount())
+            .i32(c.signatures().size());
+        for (SignerSig s : c.signatures()) {
+          w.i32(s.signer()).bytes(s.signatureUnsafe());
+        }
+      }
+      case BatchRequest q -> w.u8(BATCH_REQUEST).digest(q.digest());
     }
     return w.toBytes();
   }
@@ -133,6 +157,35 @@ public final class MessageCodec {
             }
             case CHECKPOINT_REQUEST -> new CheckpointRequest(r.round());
             case CHECKPOINT -> new Checkpoint(r.round(), r.round(), r.digest(), r.i32(), r.bytes(limits.maxSignatureBytes()));
+            case BATCH -> {
+              int creator = r.i32();
+              long seq = r.round();
+              long sealedAt = r.round();
+              int count = r.count(limits.maxEnvelopesPerBlock(), 4);
+              List<byte[]> envelopes = new ArrayList<>(count);
+              for (int i = 0; i < count; i++) {
+                envelopes.add(r.bytes(limits.maxEnvelopeBytes()));
+              }
+              yield new Batch(creator, seq, sealedAt, envelopes, r.bytes(limits.maxSignatureBytes()));
+            }
+            case BATCH_ACK -> new BatchAck(r.digest(), r.i32(), r.bytes(limits.maxSignatureBytes()));
+            case BATCH_CERT -> {
+              Digest d = r.digest();
+              int creator = r.i32();
+              long seq = r.round();
+              long sealedAt = r.round();
+              int envelopeCount = r.i32();
+              if (envelopeCount < 0 || envelopeCount > limits.maxEnvelopesPerBlock()) {
+                throw new MalformedException("batch envelope count " + envelopeCount + " out of range");
+              }
+              int count = r.count(limits.maxSignatures(), 8);
+              List<SignerSig> sigs = new ArrayList<>(count);
+              for (int i = 0; i < count; i++) {
+                sigs.add(new SignerSig(r.i32(), r.bytes(limits.maxSignatureBytes())));
+              }
+              yield new BatchCert(d, creator, seq, sealedAt, envelopeCount, sigs);
+            }
+            case BATCH_REQUEST -> new BatchRequest(r.digest());
             default -> throw new MalformedException("unknown message type " + type);
           };
       if (r.remaining() != 0) {

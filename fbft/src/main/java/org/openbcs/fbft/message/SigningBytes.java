@@ -15,7 +15,29 @@ public final class SigningBytes {
 
   private static final byte[] CHECKPOINT = "FBFT-CKPT1".getBytes(StandardCharsets.US_ASCII);
 
+  private static final byte[] BATCH = "FBFT-BATCH1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BATCH_ACK = "FBFT-BACK1".getBytes(StandardCharsets.US_ASCII);
+
   private SigningBytes() {}
+
+  /** The creator's signature on its batch (R9.1); the digest covers creator, seq and envelopes. */
+  public static byte[] batch(Digest digest) {
+    ByteBuffer b = ByteBuffer.allocate(BATCH.length + Digest.LENGTH);
+    b.put(BATCH);
+    digest.writeTo(b);
+    return b.array();
+  }
+
+  /**
+   * An acknowledgement "I store this batch" (R9.2). The header is signed too, so a
+   * certificate's header cannot be altered without invalidating every signature in it.
+   */
+  public static byte[] batchAck(Digest digest, int creator, long seq, long sealedAt, int envelopeCount) {
+    ByteBuffer b = ByteBuffer.allocate(BATCH_ACK.length + Digest.LENGTH + 24);
+    b.put(BATCH_ACK);
+    digest.writeTo(b);
+    return b.putInt(creator).putLong(seq).putLong(sealedAt).putInt(envelopeCount).array();
+  }
 
   /**
    * A ledger checkpoint (R3.8). The scope (the channel) is signed too: replicas use one key across

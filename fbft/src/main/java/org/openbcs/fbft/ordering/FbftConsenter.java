@@ -185,8 +185,8 @@ public final class FbftConsenter implements Consenter {
     inbound.register(chain.channelId(), frameSink);
     transport.start();
     thread.start();
-    log.info("channel={} fbft replica {} of {} started at chain height {}", chain.channelId(), replica.id(), n,
-        chain.height());
+    log.info("channel={} fbft replica {} of {} started at chain height {}, payload {}", chain.channelId(), replica.id(),
+        n, chain.height(), replica.config().batches() ? "by batches" : "by value");
   }
 
   @Override
@@ -365,12 +365,13 @@ public final class FbftConsenter implements Consenter {
     if (height <= applied) {
       return;
     }
-    if (commit.block().payload().isEmpty()) {
+    // The envelopes: the block's payload by value, or its batches resolved by the replica (R9.6).
+    if (commit.envelopes().isEmpty()) {
       markApplied(height);
       return;
     }
-    List<Envelope> envelopes = new ArrayList<>(commit.block().payload().size());
-    for (byte[] bytes : commit.block().payload()) {
+    List<Envelope> envelopes = new ArrayList<>(commit.envelopes().size());
+    for (byte[] bytes : commit.envelopes()) {
       try {
         envelopes.add(Envelope.parseFrom(bytes));
       } catch (InvalidProtocolBufferException e) {

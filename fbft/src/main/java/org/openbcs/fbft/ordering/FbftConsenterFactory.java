@@ -83,7 +83,8 @@ public final class FbftConsenterFactory implements ConsenterFactory {
     FbftConfig config = FbftConfig.defaults(endpoints.size())
         .withBaseTimeout(options.baseTimeoutMillis())
         .withBlockEnvelopes(cc.batch().maxMessageCount())
-        .withRetainBlocks(options.retainBlocks());
+        .withRetainBlocks(options.retainBlocks())
+        .withBatches(options.batches());
     UnaryOperator<byte[]> hash = suite::hash;
     CryptoAuthenticator auth = new CryptoAuthenticator(self, me.privateKey(), keys, suite);
     FbftReplica replica = new FbftReplica(config, auth, hash);

@@ -23,15 +23,19 @@ import java.util.Optional;
  *     of an idle channel; bounds the commit latency added after a payload block to about twice this)
  * @param retainBlocks committed FBFT blocks kept in memory for peers' sync; a replica further
  *     behind catches up by state transfer (R3.8)
+ * @param batches payload dissemination (spec section 9): {@code fbft.batches=on|off}
  */
 public record FbftOptions(
     List<Path> peerCerts, Optional<String> selfEndpoint, long baseTimeoutMillis, long idleBlockIntervalMillis,
-    int retainBlocks) {
+    int retainBlocks, boolean batches) {
   public static final String PEER_CERTS = "fbft.peer-certs";
   public static final String ENDPOINT = "fbft.endpoint";
   public static final String BASE_TIMEOUT_MS = "fbft.base-timeout-ms";
   public static final String IDLE_BLOCK_MS = "fbft.idle-block-ms";
   public static final String RETAIN_BLOCKS = "fbft.retain-blocks";
+  public static final String BATCHES = "fbft.batches";
+  /** Chosen by measurement; docs/spec/fbft.md section 9 says why. */
+  public static final boolean DEFAULT_BATCHES = true;
   public static final long DEFAULT_BASE_TIMEOUT_MILLIS = 1000;
   public static final long DEFAULT_IDLE_BLOCK_MILLIS = 100;
   public static final int DEFAULT_RETAIN_BLOCKS = 512;
@@ -60,7 +64,20 @@ public record FbftOptions(
         .toList();
     return new FbftOptions(certs, Optional.ofNullable(options.get(ENDPOINT)),
         number(options, BASE_TIMEOUT_MS, DEFAULT_BASE_TIMEOUT_MILLIS), number(options, IDLE_BLOCK_MS, DEFAULT_IDLE_BLOCK_MILLIS),
-        (int) Math.min(Integer.MAX_VALUE, number(options, RETAIN_BLOCKS, DEFAULT_RETAIN_BLOCKS)));
+        (int) Math.min(Integer.MAX_VALUE, number(options, RETAIN_BLOCKS, DEFAULT_RETAIN_BLOCKS)),
+        onOff(options, BATCHES, DEFAULT_BATCHES));
+  }
+
+  private static boolean onOff(Map<String, String> options, String key, boolean dflt) {
+    String v = options.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    return switch (v.strip()) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException(key + " must be on or off, got " + v);
+    };
   }
 
   private static long number(Map<String, String> options, String key, long dflt) {

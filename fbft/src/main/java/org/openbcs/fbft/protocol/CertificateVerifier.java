@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.openbcs.fbft.Authenticator;
 import org.openbcs.fbft.message.Digest;
+import org.openbcs.fbft.message.FbftMessage;
 import org.openbcs.fbft.message.QuorumCert;
 import org.openbcs.fbft.message.SignerSig;
 import org.openbcs.fbft.message.SigningBytes;
@@ -109,6 +110,35 @@ final class CertificateVerifier {
 
   void markProven(TimeoutCert tc) {
     proven.put(tcKey(tc), Boolean.TRUE);
+  }
+
+  /** The fact a batch certificate proves: f + 1 replicas store the batch with this header (R9.3). */
+  private record BatchKey(Digest digest, int creator, long seq, long sealedAt, int envelopeCount) {}
+
+  /** R9.3: at least f + 1 distinct replicas signed the acknowledgement of exactly this header. */
+  boolean verifyBatchCert(FbftMessage.BatchCert c) {
+    BatchKey key = new BatchKey(c.digest(), c.creator(), c.seq(), c.sealedAt(), c.envelopeCount());
+    if (proven.containsKey(key)) {
+      return true;
+    }
+    if (c.creator() < 0 || c.creator() >= config.n() || c.signatures().size() < config.f() + 1
+        || c.signatures().size() > config.n()) {
+      return false;
+    }
+    BitSet seen = new BitSet(config.n());
+    byte[] msg = SigningBytes.batchAck(c.digest(), c.creator(), c.seq(), c.sealedAt(), c.envelopeCount());
+    for (SignerSig s : c.signatures()) {
+      if (s.signer() < 0 || s.signer() >= config.n() || seen.get(s.signer())) {
+        return false;
+      }
+      seen.set(s.signer());
+      signatureChecks++;
+      if (!auth.verify(s.signer(), msg, s.signature())) {
+        return false;
+      }
+    }
+    proven.put(key, Boolean.TRUE);
+    return true;
   }
 
   long signatureChecks() {

@@ -1,5 +1,6 @@
 package org.openbcs.fbft.protocol;
 
+import java.util.List;
 import org.openbcs.fbft.message.Block;
 import org.openbcs.fbft.message.Digest;
 import org.openbcs.fbft.message.FbftMessage;
@@ -20,8 +21,22 @@ public sealed interface Effect {
 
   record ScheduleTimer(long round, long atMillis) implements Effect {}
 
-  /** {@code block} is final at {@code block.height()}; {@code certifiedBy} is its QC (R1.5). */
-  record Commit(Block block, QuorumCert certifiedBy) implements Effect {}
+  /**
+   * {@code block} is final at {@code block.height()}; {@code certifiedBy} is its QC (R1.5).
+   * {@code envelopes} is what the sink applies: the block's payload by value, or, with batches on,
+   * the envelopes of the batches it references, in order (R9.6); {@code batches} are their digests.
+   */
+  record Commit(Block block, QuorumCert certifiedBy, List<byte[]> envelopes, List<Digest> batches) implements Effect {
+    public Commit {
+      envelopes = List.copyOf(envelopes);
+      batches = List.copyOf(batches);
+    }
+
+    /** A commit of a block that carries its envelopes by value. */
+    public Commit(Block block, QuorumCert certifiedBy) {
+      this(block, certifiedBy, block.payload(), List.of());
+    }
+  }
 
   /**
    * Heights {@code afterHeight + 1 .. toHeight} are committed, the top one being {@code toBlockId},

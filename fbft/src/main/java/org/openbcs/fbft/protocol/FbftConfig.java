@@ -14,6 +14,9 @@ import org.openbcs.fbft.message.CodecLimits;
  * @param maxBlockEnvelopes envelopes per proposed block (R5.2)
  * @param maxMempoolEnvelopes envelopes waiting to be proposed (R5.2)
  * @param retainBlocks committed blocks kept in memory below the committed height, for sync and reputation
+ * @param codecLimits decoder bounds (R5.1)
+ * @param batches payload dissemination (section 9): blocks reference certified batches instead of
+ *     carrying envelopes by value
  */
 public record FbftConfig(
     int n,
@@ -25,7 +28,16 @@ public record FbftConfig(
     int maxBlockEnvelopes,
     int maxMempoolEnvelopes,
     int retainBlocks,
-    CodecLimits codecLimits) {
+    CodecLimits codecLimits,
+    boolean batches) {
+
+  /** Envelopes by value (batches off). */
+  public FbftConfig(int n, long baseTimeoutMillis, int maxTimeoutDoublings, int reputationRounds, int maxRoundsAhead,
+      int maxBufferedMessages, int maxBlockEnvelopes, int maxMempoolEnvelopes, int retainBlocks,
+      CodecLimits codecLimits) {
+    this(n, baseTimeoutMillis, maxTimeoutDoublings, reputationRounds, maxRoundsAhead, maxBufferedMessages,
+        maxBlockEnvelopes, maxMempoolEnvelopes, retainBlocks, codecLimits, false);
+  }
 
   public FbftConfig {
     if (n < 1) {
@@ -45,23 +57,40 @@ public record FbftConfig(
 
   public FbftConfig withBaseTimeout(long millis) {
     return new FbftConfig(n, millis, maxTimeoutDoublings, reputationRounds, maxRoundsAhead, maxBufferedMessages,
-        maxBlockEnvelopes, maxMempoolEnvelopes, retainBlocks, codecLimits);
+        maxBlockEnvelopes, maxMempoolEnvelopes, retainBlocks, codecLimits, batches);
   }
 
   public FbftConfig withBuffer(int roundsAhead, int messages) {
     return new FbftConfig(n, baseTimeoutMillis, maxTimeoutDoublings, reputationRounds, roundsAhead, messages,
-        maxBlockEnvelopes, maxMempoolEnvelopes, retainBlocks, codecLimits);
+        maxBlockEnvelopes, maxMempoolEnvelopes, retainBlocks, codecLimits, batches);
   }
 
   public FbftConfig withBlockEnvelopes(int max) {
     return new FbftConfig(n, baseTimeoutMillis, maxTimeoutDoublings, reputationRounds, maxRoundsAhead,
-        maxBufferedMessages, max, maxMempoolEnvelopes, retainBlocks, codecLimits);
+        maxBufferedMessages, max, maxMempoolEnvelopes, retainBlocks, codecLimits, batches);
   }
 
   public FbftConfig withRetainBlocks(int blocks) {
     return new FbftConfig(n, baseTimeoutMillis, maxTimeoutDoublings, reputationRounds, maxRoundsAhead,
-        maxBufferedMessages, maxBlockEnvelopes, maxMempoolEnvelopes, blocks, codecLimits);
+        maxBufferedMessages, maxBlockEnvelopes, maxMempoolEnvelopes, blocks, codecLimits, batches);
   }
+
+  /** Payload dissemination on or off (section 9). */
+  public FbftConfig withBatches(boolean on) {
+    return new FbftConfig(n, baseTimeoutMillis, maxTimeoutDoublings, reputationRounds, maxRoundsAhead,
+        maxBufferedMessages, maxBlockEnvelopes, maxMempoolEnvelopes, retainBlocks, codecLimits, on);
+  }
+
+  /**
+   * R9.4: a block may not reference a batch that one of its ancestors within this many heights
+   * references. Voters must hold those ancestors, so it is at most retainBlocks.
+   */
+  public int batchDedupHeights() {
+    return Math.min(BATCH_DEDUP_HEIGHTS, retainBlocks);
+  }
+
+  /** Upper bound of {@link #batchDedupHeights()}. */
+  public static final int BATCH_DEDUP_HEIGHTS = 64;
 
   /** Byzantine replicas tolerated. */
   public int f() {

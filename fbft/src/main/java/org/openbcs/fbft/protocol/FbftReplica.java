@@ -56,6 +56,24 @@ public final class FbftReplica {
   private final TimeoutCollector timeouts = new TimeoutCollector();
   private final PendingBuffer pending;
   private final Mempool mempool;
+  /** The batch layer (section 9); used only when {@code config.batches()}. */
+  private final Dissemination batches;
+  /**
+   * R9.6: Commit and StateTransfer effects in committed order, waiting for the batches their
+   * blocks reference; the head leaves as soon as every batch it needs is held.
+   */
+  private final java.util.ArrayDeque<Effect> undelivered = new java.util.ArrayDeque<>();
+  /** When the head of {@link #undelivered} started waiting; -1 when nothing waits. */
+  private long undeliveredSince = -1;
+  /** Round of a proposal buffered until its batches arrive (R9.5); 0 if none. */
+  private long awaitingBatchesRound;
+  /** Batch digests referenced by recently seen blocks, so the dedup walk (R9.4) decodes each block once. */
+  private final Map<Digest, List<Digest>> refsByBlock = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Digest, List<Digest>> e) {
+      return size() > 4 * FbftConfig.BATCH_DEDUP_HEIGHTS;
+    }
+  };
   /** Proposals seen per round (R4.5 equivocation detection); pruned with the round window. */
   private final java.util.TreeMap<Long, Digest> proposalSeen = new java.util.TreeMap<>();
   /** Outstanding sync requests by (missing block, peer), to ask each peer at most once per base timeout. */
@@ -104,6 +122,7 @@ public final class FbftReplica {
     this.votes = new VoteCollector(config.quorum());
     this.pending = new PendingBuffer(config.maxBufferedMessages());
     this.mempool = new Mempool(config.maxMempoolEnvelopes());
+    this.batches = new Dissemination(config, self, auth, hash, codec, verifier, drops);
     Invariants.check(self >= 0 && self < config.n(), "replica id %d outside 0..%d", self, config.n() - 1);
   }
 
@@ -129,6 +148,9 @@ public final class FbftReplica {
       }
       case Event.ClientPayload p -> onClientPayload(p.envelope());
     }
+    if (config.batches() && started) {
+      out = holdUntilResolved(out);
+    }
     List<Effect> result = out;
     out = null;
     return result;
@@ -150,6 +172,7 @@ public final class FbftReplica {
     timedOutRound = 0;
     highQc = s.highQc().orElse(genesis.justify());
     currentRound = 0;
+    batches.start(now);
     delivered = Math.max(0, Math.min(deliveredHeight, committed.height()));
     LOG.info("fbft replica {} starting: committed h={} r={}, highQc r={}, lastVoted r={}, delivered h={}",
         self, committed.height(), committed.round(), highQc.round(), lastVotedRound, delivered);
@@ -197,6 +220,39 @@ public final class FbftReplica {
       case SyncResponse s -> onSyncResponse(from, s);
       case FbftMessage.CheckpointRequest c -> drop(DropReason.NOT_FOR_REPLICA, from, c);
       case FbftMessage.Checkpoint c -> drop(DropReason.NOT_FOR_REPLICA, from, c);
+      case FbftMessage.Batch b -> {
+        if (!config.batches()) {
+          drop(DropReason.BAD_BATCH, from, b);
+          return;
+        }
+        // R9.5: a proposal that waited for this batch may now be voted for.
+        batches.onBatch(from, b, out).ifPresent(d -> {
+          for (PendingBuffer.Entry e : pending.release(d)) {
+            onMessage(e.from(), e.message());
+          }
+        });
+      }
+      case FbftMessage.BatchAck a -> {
+        if (config.batches()) {
+          batches.onAck(from, a, out);
+        } else {
+          drop(DropReason.BAD_BATCH, from, a);
+        }
+      }
+      case FbftMessage.BatchCert c -> {
+        if (config.batches()) {
+          batches.onCert(from, c, out, now);
+        } else {
+          drop(DropReason.BAD_BATCH, from, c);
+        }
+      }
+      case FbftMessage.BatchRequest r -> {
+        if (config.batches()) {
+          batches.onRequest(from, r, out);
+        } else {
+          drop(DropReason.BAD_BATCH, from, r);
+        }
+      }
     }
   }
 
@@ -280,13 +336,182 @@ public final class FbftReplica {
       drop(DropReason.WRONG_LEADER, from, p);
       return;
     }
+    if (config.batches() && !validBatchRefs(from, p)) {
+      return;
+    }
     Digest seen = proposalSeen.putIfAbsent(b.round(), b.id());
     if (seen != null && !seen.equals(b.id())) {
       drops.count(DropReason.EQUIVOCATION);
       LOG.warn("fbft replica {}: leader {} equivocated in round {}: {} and {}", self, from, b.round(), seen, b.id());
     }
     addBlock(b);
+    if (config.batches() && !batchesReady(from, p, parent.get())) {
+      return;
+    }
     maybeVote(b);
+  }
+
+  // ---- batch references (section 9) ----
+
+  /** R9.4: every payload entry is a valid batch certificate, each batch at most once in the block. */
+  private boolean validBatchRefs(int from, Proposal p) {
+    Set<Digest> seen = new HashSet<>();
+    for (byte[] entry : p.block().payload()) {
+      Optional<FbftMessage.BatchCert> c = batches.decodeRef(entry);
+      if (c.isEmpty()) {
+        drop(DropReason.INVALID_BATCH_CERT, from, p);
+        return false;
+      }
+      if (!seen.add(c.get().digest())) {
+        drop(DropReason.DUPLICATE_BATCH, from, p);
+        return false;
+      }
+      if (!batches.referenceable(c.get(), p.block().height())) {
+        drop(DropReason.BATCH_EXPIRED, from, p);
+        return false;
+      }
+      if (!batches.verify(c.get())) {
+        drop(DropReason.INVALID_BATCH_CERT, from, p);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * R9.4 + R9.5, checked before a vote: no batch of the block is referenced by an ancestor within
+   * the dedup window, and this replica holds every batch. A missing batch is asked of its
+   * certificate's signers and the proposal waits in the pending buffer until it arrives.
+   */
+  private boolean batchesReady(int from, Proposal p, Block parent) {
+    Block b = p.block();
+    if (b.round() != currentRound || b.round() <= lastVotedRound) {
+      return true;
+    }
+    Optional<Set<Digest>> window = refsInWindow(parent, b.height());
+    if (window.isEmpty()) {
+      drop(DropReason.BATCH_HISTORY_UNKNOWN, from, p);
+      return false;
+    }
+    Optional<Digest> missing = Optional.empty();
+    for (FbftMessage.BatchCert c : refsOf(b)) {
+      if (window.get().contains(c.digest())) {
+        drop(DropReason.DUPLICATE_BATCH, from, p);
+        return false;
+      }
+      if (!batches.holds(c.digest())) {
+        batches.request(c, b.proposer(), false, out, now);
+        if (missing.isEmpty()) {
+          missing = Optional.of(c.digest());
+        }
+      }
+    }
+    if (missing.isPresent()) {
+      awaitingBatchesRound = b.round();
+      buffer(missing.get(), b.round(), from, p);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Batch digests referenced by {@code parent} and its ancestors down to {@code height - W}
+   * (R9.4); empty if one of those blocks is not held (a restart stub, a pruned or jumped-over one).
+   */
+  private Optional<Set<Digest>> refsInWindow(Block parent, long height) {
+    long lowest = Math.max(1, height - config.batchDedupHeights());
+    Set<Digest> s = new HashSet<>();
+    Block cur = parent;
+    while (cur.height() >= lowest) {
+      if (BlockTree.isStub(cur)) {
+        return Optional.empty();
+      }
+      Block held = cur;
+      s.addAll(refsByBlock.computeIfAbsent(held.id(), id -> digests(refsOf(held))));
+      Optional<Block> up = tree.parent(cur);
+      if (up.isEmpty()) {
+        if (cur.height() - 1 >= lowest) {
+          return Optional.empty();
+        }
+        break;
+      }
+      cur = up.get();
+    }
+    return Optional.of(s);
+  }
+
+  private static List<Digest> digests(List<FbftMessage.BatchCert> certs) {
+    List<Digest> d = new ArrayList<>(certs.size());
+    for (FbftMessage.BatchCert c : certs) {
+      d.add(c.digest());
+    }
+    return d;
+  }
+
+  /** The certificates a block references; entries that are not one are skipped, identically everywhere. */
+  private List<FbftMessage.BatchCert> refsOf(Block b) {
+    List<FbftMessage.BatchCert> refs = new ArrayList<>(b.payload().size());
+    for (byte[] entry : b.payload()) {
+      batches.decodeRef(entry).ifPresent(refs::add);
+    }
+    return refs;
+  }
+
+  /**
+   * R9.6: Commit and StateTransfer effects leave in committed order, each Commit once the batches
+   * of its block are held, resolved to their envelopes. Batches are marked committed at once, so
+   * no leader here proposes them again while their envelopes are still being fetched.
+   */
+  private List<Effect> holdUntilResolved(List<Effect> effects) {
+    List<Effect> result = new ArrayList<>(effects.size());
+    for (Effect e : effects) {
+      switch (e) {
+        case Effect.Commit c -> {
+          batches.markCommitted(refsOf(c.block()), c.block().height(), mempool);
+          undelivered.add(c);
+        }
+        case Effect.StateTransfer t -> undelivered.add(t);
+        default -> result.add(e);
+      }
+    }
+    drainUndelivered(result, false);
+    return result;
+  }
+
+  private void drainUndelivered(List<Effect> result, boolean retry) {
+    while (!undelivered.isEmpty()) {
+      Effect head = undelivered.peek();
+      if (head instanceof Effect.Commit c) {
+        List<FbftMessage.BatchCert> refs = refsOf(c.block());
+        List<byte[]> envelopes = new ArrayList<>();
+        boolean missing = false;
+        for (FbftMessage.BatchCert ref : refs) {
+          Optional<List<byte[]>> env = batches.envelopes(ref);
+          if (env.isEmpty()) {
+            // R9.7: a certificate names f + 1 holders, at least one honest; a retry asks everyone.
+            batches.request(ref, c.block().proposer(), retry, result, now);
+            missing = true;
+          } else {
+            envelopes.addAll(env.get());
+          }
+        }
+        if (missing) {
+          if (undeliveredSince < 0) {
+            undeliveredSince = now;
+          }
+          return;
+        }
+        mempool.removeCommitted(envelopes);
+        result.add(new Effect.Commit(c.block(), c.certifiedBy(), envelopes, digests(refs)));
+        if (c.block().height() % 16 == 0) {
+          batches.gc(c.block().height());
+        }
+      } else {
+        result.add(head);
+      }
+      undelivered.poll();
+      undeliveredSince = -1;
+    }
   }
 
   /** R1.2: vote once per round, only in the current round, only for a block that passed R1.3. */
@@ -571,6 +796,15 @@ public final class FbftReplica {
     }
     long timeout = roundTimeout(round);
     out.add(new Effect.ScheduleTimer(round, now + (lateEntry ? timeout / 2 : timeout)));
+    if (config.batches()) {
+      if (awaitingBatchesRound > 0 && awaitingBatchesRound < round) {
+        // R9.5: the round of a proposal that waited for a batch ended before the batch came.
+        drops.count(DropReason.MISSING_BATCH_TIMEOUT);
+        awaitingBatchesRound = 0;
+      }
+      // R9.1: a partial batch is sealed at each round change, so no envelope waits longer.
+      batches.seal(mempool, committed.height(), out);
+    }
     maybePropose(round);
   }
 
@@ -592,7 +826,15 @@ public final class FbftReplica {
     if (parent.isEmpty() || leaders.leaderFor(round, parent.get()) != self || round <= lastVotedRound) {
       return;
     }
-    List<byte[]> payload = mempool.take(config.maxBlockEnvelopes(), inFlight(parent.get()));
+    List<byte[]> payload;
+    if (config.batches()) {
+      // R9.4: certified batches not referenced by an ancestor in the dedup window; nothing if
+      // that window is not held (a voter would refuse the block).
+      long height = parent.get().height() + 1;
+      payload = refsInWindow(parent.get(), height).map(ex -> batches.propose(ex, height)).orElse(List.of());
+    } else {
+      payload = mempool.take(config.maxBlockEnvelopes(), inFlight(parent.get()));
+    }
     // R2.5: the block records the TC's voted bits, so the chain proves who failed round - 1.
     TimeoutEvidence evidence = tc.map(t -> TimeoutEvidence.of(t, config.n())).orElse(TimeoutEvidence.NONE);
     Block b = Block.create(round, parent.get().height() + 1, highQc, self, payload, evidence, hash);
@@ -636,6 +878,10 @@ public final class FbftReplica {
       persist(new WalRecord.TimedOut(round));
     }
     timedOutRound = round;
+    if (config.batches()) {
+      batches.onLocalTimeout(out);
+      drainUndelivered(out, true);
+    }
     if (!tree.contains(highQc.blockId()) && highQc.height() > committed.height()) {
       // R3.4 retry: the first request or its answer may have been lost; ask another signer each round.
       requestSync(signerToAsk(highQc, round), highQc.blockId());
@@ -673,6 +919,10 @@ public final class FbftReplica {
       long reputationWindow = committed.height() - 2L * config.reputationRounds();
       long backlog = Math.max(delivered, committed.height() - config.codecLimits().maxSyncBlocks() / 2);
       fromHeight = Math.max(0, Math.min(reputationWindow, backlog));
+      if (config.batches()) {
+        // R9.4: a voter needs the dedup window's blocks below the stub too.
+        fromHeight = Math.max(0, Math.min(fromHeight, committed.height() - config.batchDedupHeights()));
+      }
     }
     out.add(new Effect.Send(from, new SyncRequest(missing, fromHeight)));
   }
@@ -844,6 +1094,14 @@ public final class FbftReplica {
     persist(new WalRecord.Committed(b0.height(), b0.round(), b0.id()));
     leaders.snapshot(b0).ifPresent(this::persist);
     mempool.removeCommitted(b0.payload());
+    if (config.batches()) {
+      // R9.6: batches the skipped heights committed are not proposable any more. Only those of
+      // the history blocks at hand are known; R9.4 says what a re-reference beyond W allows.
+      for (Block x : history) {
+        batches.markCommitted(refsOf(x), x.height(), mempool);
+      }
+      batches.markCommitted(refsOf(b0), b0.height(), mempool);
+    }
     syncRequested.clear();
     out.add(new Effect.StateTransfer(afterHeight, b0.height(), b0.id()));
     delivered = b0.height();
@@ -885,6 +1143,9 @@ public final class FbftReplica {
     }
     if (!mempool.add(envelope)) {
       drops.count(DropReason.MEMPOOL_FULL);
+    }
+    if (config.batches() && started) {
+      batches.sealIfFull(mempool, committed.height(), out);
     }
   }
 
@@ -928,6 +1189,21 @@ public final class FbftReplica {
 
   public int mempoolSize() {
     return mempool.size();
+  }
+
+  /** Since when the oldest committed block has waited for its batches (R9.6); -1 if none waits. */
+  public long undeliveredSince() {
+    return undeliveredSince;
+  }
+
+  /** Batches fetched from peers by request (R9.5). */
+  public long batchesFetched() {
+    return batches.fetched();
+  }
+
+  /** Batches held in the batch store (R9.2). */
+  public int batchesStored() {
+    return batches.stored();
   }
 
   public FbftConfig config() {

@@ -22,5 +22,23 @@ public enum Byzantine {
    * and "not voted" for rounds it did, to get an honest proposer or aggregator blamed. Not drawn by
    * the seed sweep; {@code BlameProofSimTest} runs it.
    */
-  LIE_VOTED
+  LIE_VOTED,
+  /** Sends each of its batches to one other replica only (R9.1); the certificate still needs f + 1 holders. */
+  BATCH_PARTIAL,
+  /** Never acknowledges anybody's batch (R9.2). */
+  BATCH_NO_ACK,
+  /**
+   * As leader, adds to its proposals a reference to a batch with a forged certificate: its own
+   * acknowledgement alone, or f + 1 garbage signatures (R9.4).
+   */
+  BATCH_FORGE_CERT,
+  /** Answers every batch request with a different batch under the requested header (R9.5). */
+  BATCH_WRONG_ANSWER,
+  /** As leader, references its parent block's batches again, with their valid certificates (R9.4). */
+  BATCH_REPEAT,
+  /**
+   * Never sends its own proposals; otherwise honest (batches, acks, votes, timeouts). Reputation
+   * skips it as leader, so its clients' envelopes are ordered only if other leaders can order them.
+   */
+  SILENT_LEADER
 }

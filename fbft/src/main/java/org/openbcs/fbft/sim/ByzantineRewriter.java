@@ -28,6 +28,12 @@ final class ByzantineRewriter {
     if (kind == Byzantine.DOUBLE_VOTE || kind == Byzantine.SILENT) {
       return wire;
     }
+    switch (kind) {
+      case BATCH_PARTIAL, BATCH_NO_ACK, BATCH_FORGE_CERT, BATCH_WRONG_ANSWER, BATCH_REPEAT, SILENT_LEADER -> {
+        return batchOutbound(kind, self, to, wire, sim);
+      }
+      default -> {}
+    }
     if (kind == Byzantine.LIE_VOTED) {
       if (sim.codec().decode(wire) instanceof MessageCodec.Decoded.Ok(FbftMessage.Timeout t) && t.sender() == self) {
         boolean lie = !t.voted();
@@ -97,7 +103,74 @@ final class ByzantineRewriter {
         Block genesis = Block.genesis(sim.hash());
         yield sim.codec().encode(reProposal(sim, self, b.round(), 1, genesis.justify(), b.payload(), Optional.of(forged)));
       }
-      case SILENT, DOUBLE_VOTE, FORGE_SYNC, LIE_VOTED -> wire;
+      case SILENT, DOUBLE_VOTE, FORGE_SYNC, LIE_VOTED, BATCH_PARTIAL, BATCH_NO_ACK, BATCH_FORGE_CERT,
+          BATCH_WRONG_ANSWER, BATCH_REPEAT, SILENT_LEADER -> wire;
+    };
+  }
+
+  /** The batch layer's attacks (spec section 9). */
+  private static byte[] batchOutbound(Byzantine kind, int self, int to, byte[] wire, Simulation sim) {
+    if (!(sim.codec().decode(wire) instanceof MessageCodec.Decoded.Ok(FbftMessage m))) {
+      return wire;
+    }
+    return switch (kind) {
+      // Its own batches reach one replica only: with f + 1 = 2 (n = 4) that one ack certifies them.
+      case BATCH_PARTIAL -> m instanceof FbftMessage.Batch b && b.creator() == self && to != (self + 1) % sim.n()
+          ? null : wire;
+      case BATCH_NO_ACK -> m instanceof FbftMessage.BatchAck ? null : wire;
+      case BATCH_WRONG_ANSWER -> {
+        if (m instanceof FbftMessage.Batch b && b.creator() != self) {
+          // An answer to a request: same header, other contents.
+          List<byte[]> other = new ArrayList<>();
+          for (int i = 0; i < b.envelopes().size(); i++) {
+            other.add(("swapped-" + self + "-" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          }
+          yield sim.codec().encode(new FbftMessage.Batch(b.creator(), b.seq(), b.sealedAt(), other, b.signature()));
+        }
+        yield wire;
+      }
+      case BATCH_FORGE_CERT -> {
+        if (!(m instanceof FbftMessage.Proposal p) || p.block().proposer() != self) {
+          yield wire;
+        }
+        Block b = p.block();
+        Digest fake = Digest.of(sim.hash().apply(("forged-batch-" + self + "-" + b.round()).getBytes()));
+        List<SignerSig> sigs = new ArrayList<>();
+        long sealedAt = b.height() - 1;
+        sigs.add(new SignerSig(self, sim.auth(self).sign(SigningBytes.batchAck(fake, self, b.round(), sealedAt, 1))));
+        if ((b.round() & 1) == 0) {
+          // Enough signers, but the others' signatures are garbage.
+          for (int i = 0; sigs.size() < (sim.n() - 1) / 3 + 1; i++) {
+            if (i != self) {
+              sigs.add(new SignerSig(i, new byte[] {7, 7, 7, 7, 7, 7, 7, 7}));
+            }
+          }
+        }
+        List<byte[]> payload = new ArrayList<>(b.payload());
+        payload.add(sim.codec().encode(new FbftMessage.BatchCert(fake, self, b.round(), sealedAt, 1, sigs)));
+        Block alt = Block.create(b.round(), b.height(), b.justify(), self, payload, b.evidence(), sim.hash());
+        sim.recordProposed(alt.id());
+        yield sim.codec().encode(new FbftMessage.Proposal(alt, p.tc(),
+            sim.auth(self).sign(SigningBytes.proposal(alt.id(), alt.round()))));
+      }
+      case BATCH_REPEAT -> {
+        if (!(m instanceof FbftMessage.Proposal p) || p.block().proposer() != self) {
+          yield wire;
+        }
+        Block b = p.block();
+        Block parent = sim.proposedBlock(b.parentId());
+        if (parent == null || parent.payload().isEmpty()) {
+          yield wire;
+        }
+        List<byte[]> payload = new ArrayList<>(b.payload());
+        payload.addAll(parent.payload());
+        Block alt = Block.create(b.round(), b.height(), b.justify(), self, payload, b.evidence(), sim.hash());
+        sim.recordProposed(alt.id());
+        yield sim.codec().encode(new FbftMessage.Proposal(alt, p.tc(),
+            sim.auth(self).sign(SigningBytes.proposal(alt.id(), alt.round()))));
+      }
+      case SILENT_LEADER -> m instanceof FbftMessage.Proposal p && p.block().proposer() == self ? null : wire;
+      default -> wire;
     };
   }
 

@@ -18,6 +18,16 @@ public final class SeedScenarios {
   static final java.util.List<Byzantine> SWEPT = java.util.List.of(
       Byzantine.SILENT, Byzantine.EQUIVOCATE, Byzantine.DOUBLE_VOTE, Byzantine.FORGE_QC, Byzantine.FORGE_TC);
 
+  /** What the batch-mode sweep draws from: the same, plus the batch layer's own attacks (section 9). */
+  static final java.util.List<Byzantine> SWEPT_BATCHES = java.util.List.of(
+      Byzantine.SILENT, Byzantine.EQUIVOCATE, Byzantine.DOUBLE_VOTE, Byzantine.FORGE_QC, Byzantine.FORGE_TC,
+      Byzantine.BATCH_PARTIAL, Byzantine.BATCH_NO_ACK, Byzantine.BATCH_FORGE_CERT, Byzantine.BATCH_WRONG_ANSWER,
+      Byzantine.BATCH_REPEAT);
+
+  /** Fault classes a batch-mode sweep reports coverage for. */
+  public static final List<String> BATCH_FAULT_CLASSES = List.of("BATCH_PARTIAL", "BATCH_NO_ACK",
+      "BATCH_FORGE_CERT", "BATCH_WRONG_ANSWER", "BATCH_REPEAT");
+
   /** Fault classes a sweep reports coverage for. */
   public static final List<String> FAULT_CLASSES = List.of("drop", "duplicate", "reorder/delay", "partition",
       "crash-restart", "crash-restart-lose-wal-tail", "crash-forever", "SILENT", "EQUIVOCATE", "DOUBLE_VOTE",
@@ -27,10 +37,16 @@ public final class SeedScenarios {
 
   /** {@code nodes} 0 picks n from the seed. */
   public static SimConfig forSeed(long seed, int nodes) {
+    return forSeed(seed, nodes, false);
+  }
+
+  /** {@code nodes} 0 picks n from the seed; {@code batches} runs with payload dissemination and its attacks. */
+  public static SimConfig forSeed(long seed, int nodes, boolean batches) {
+    List<Byzantine> swept = batches ? SWEPT_BATCHES : SWEPT;
     SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
     int n = nodes > 0 ? nodes : (Math.floorMod(seed, 10) == 7 ? 7 : 4);
     long gst = 200 + r.nextLong(800);
-    SimConfig.Builder b = SimConfig.builder(seed, n).gst(gst).stopWhenLive(true);
+    SimConfig.Builder b = SimConfig.builder(seed, n).gst(gst).stopWhenLive(true).batches(batches);
     long maxDelay = 2 + r.nextLong(15);
     b.delay(1, maxDelay);
     if (r.nextDouble() < 0.5) {
@@ -64,11 +80,11 @@ public final class SeedScenarios {
     for (int slot = 0; slot < f; slot++) {
       if (r.nextDouble() < 0.7) {
         int node = order.get(next++);
-        int kind = r.nextInt(SWEPT.size() + 1);
-        if (kind == SWEPT.size()) {
+        int kind = r.nextInt(swept.size() + 1);
+        if (kind == swept.size()) {
           b.crash(node, r.nextLong(gst), -1, false);
         } else {
-          b.byzantine(node, SWEPT.get(kind));
+          b.byzantine(node, swept.get(kind));
         }
       }
     }

@@ -14,13 +14,18 @@ public final class SeedSweep {
   private SeedSweep() {}
 
   public static Summary run(long startSeed, long seeds, int nodes, Consumer<SimResult> onResult) {
+    return run(startSeed, seeds, nodes, false, onResult);
+  }
+
+  /** As {@link #run(long, long, int, Consumer)}, with payload dissemination on or off (section 9). */
+  public static Summary run(long startSeed, long seeds, int nodes, boolean batches, Consumer<SimResult> onResult) {
     long t0 = System.nanoTime();
     List<String> failures = new ArrayList<>();
     Map<String, Long> coverage = new TreeMap<>();
     long blocks = 0;
     long events = 0;
     for (long s = startSeed; s < startSeed + seeds; s++) {
-      SimConfig cfg = SeedScenarios.forSeed(s, nodes);
+      SimConfig cfg = SeedScenarios.forSeed(s, nodes, batches);
       SimResult r = Simulation.run(cfg);
       SeedScenarios.faultsOf(cfg).forEach(f -> coverage.merge(f, 1L, Long::sum));
       coverage.merge("n=" + cfg.n(), 1L, Long::sum);

@@ -29,7 +29,10 @@ public record SimConfig(
     boolean stopWhenLive,
     boolean realCrypto,
     boolean lyingDisks,
-    boolean crashLosesInFlight) {
+    boolean crashLosesInFlight,
+    int envelopeBytes,
+    int clientFanout,
+    int clientNode) {
 
   /** Messages between {@code side} and the rest are lost during [startMillis, endMillis). */
   public record Partition(long startMillis, long endMillis, Set<Integer> side) {}
@@ -80,6 +83,9 @@ public record SimConfig(
     if (crashLosesInFlight) {
       sb.append(" crash-loses-in-flight");
     }
+    if (fbft.batches()) {
+      sb.append(" batches");
+    }
     return sb.toString();
   }
 
@@ -101,6 +107,9 @@ public record SimConfig(
     private boolean realCrypto;
     private boolean lyingDisks;
     private boolean crashLosesInFlight;
+    private int envelopeBytes;
+    private int clientFanout = 2;
+    private int clientNode = -1;
 
     Builder(long seed, int n) {
       this.seed = seed;
@@ -192,6 +201,34 @@ public record SimConfig(
       return this;
     }
 
+    /** Payload dissemination (spec section 9) on or off. */
+    public Builder batches(boolean on) {
+      this.fbft = fbft.withBatches(on);
+      return this;
+    }
+
+    /** Pads every client envelope to at least this many bytes (payload-size measurements). */
+    public Builder envelopeBytes(int bytes) {
+      this.envelopeBytes = bytes;
+      return this;
+    }
+
+    /** Replicas each client envelope is submitted to: 2 (default) or 1, as a Fabric gateway does. */
+    public Builder clientFanout(int replicas) {
+      if (replicas < 1 || replicas > 2) {
+        throw new IllegalArgumentException("client fan-out must be 1 or 2, got " + replicas);
+      }
+      this.clientFanout = replicas;
+      return this;
+    }
+
+    /** Every client envelope goes to {@code node} only (its clients), instead of random replicas. */
+    public Builder clientsOf(int node) {
+      this.clientNode = node;
+      this.clientFanout = 1;
+      return this;
+    }
+
     public SimConfig build() {
       // Default bound (spec R2.7): the capped timeout three times (replicas left at the cap re-sync
       // through timeouts and forwarded certificates, and one more capped round can fail on a faulty
@@ -200,7 +237,7 @@ public record SimConfig(
           : 3 * fbft.maxTimeoutMillis() + (long) (fbft.f() + 2) * 4 * fbft.baseTimeoutMillis() + 20 * maxDelay;
       SimConfig c = new SimConfig(seed, fbft, gst, bound, minDelay, maxDelay, drop, dup, List.copyOf(partitions),
           List.copyOf(crashes), Map.copyOf(byzantine), clientInterval, checkLiveness, stopWhenLive, realCrypto, lyingDisks,
-          crashLosesInFlight);
+          crashLosesInFlight, envelopeBytes, clientFanout, clientNode);
       if (c.faultyCount() > fbft.f()) {
         throw new IllegalArgumentException("more than f = " + fbft.f() + " faulty replicas: " + c.describe());
       }

@@ -60,7 +60,19 @@ public final class Simulation {
   private final Map<Long, Digest> anyCommittedAtHeight = new HashMap<>();
   private long stateTransfers;
   private final Set<ByteBuffer> submitted = new HashSet<>();
+  /** Per replica, the batches its committed chain delivered (I6: none twice). */
+  private final Map<Integer, Set<Digest>> deliveredBatches = new HashMap<>();
+  private long proposalBytes;
+  /** When each envelope was first submitted, and the sum and count of submit-to-first-commit delays. */
+  private final Map<ByteBuffer, Long> submittedAt = new HashMap<>();
+  private final Set<ByteBuffer> firstCommitted = new HashSet<>();
+  private long latencySum;
+  private long latencyCount;
+  /** Bytes each replica sent (measurements). */
+  private final long[] sentBytes;
   private final Set<Digest> proposed = new HashSet<>();
+  /** Honest proposals by id, for Byzantine rewriters that build on what was proposed. */
+  private final Map<Digest, Block> proposedBlocks = new HashMap<>();
   private final Map<Long, Digest>[] votesByRound;
   private long gstTargetHeight = -1;
   private final long[] progressAfterGstAt;
@@ -83,6 +95,10 @@ public final class Simulation {
     final int id;
     final MemoryWal wal = new MemoryWal();
     final List<Digest> ledger = new ArrayList<>();
+    /** Envelope bytes this replica's commits delivered (measurements). */
+    long envelopeBytes;
+    /** Envelopes this replica's commits delivered, by content. */
+    final Set<ByteBuffer> committedEnvelopes = new HashSet<>();
     /** Simulated time at which each height was first committed here (index = height - 1). */
     final List<Long> committedAt = new ArrayList<>();
     final Byzantine byzantine;
@@ -142,6 +158,7 @@ public final class Simulation {
     this.nodes = new Node[n];
     this.votesByRound = new Map[n];
     this.progressAfterGstAt = new long[n];
+    this.sentBytes = new long[n];
     for (int i = 0; i < n; i++) {
       nodes[i] = new Node(i);
       votesByRound[i] = new HashMap<>();
@@ -250,7 +267,12 @@ public final class Simulation {
   void transmit(int from, int to, byte[] wire) {
     messages++;
     bytes += wire.length;
-    byKind.merge(kindOf(wire), 1L, Long::sum);
+    sentBytes[from] += wire.length;
+    String kind = kindOf(wire);
+    byKind.merge(kind, 1L, Long::sum);
+    if (kind.equals("proposal")) {
+      proposalBytes += wire.length;
+    }
     boolean beforeGst = now < cfg.gstMillis();
     if (beforeGst && (partitioned(from, to) || random.nextDouble() < cfg.dropRate())) {
       return;
@@ -289,6 +311,10 @@ public final class Simulation {
       case 6 -> "sync-response";
       case 7 -> "checkpoint-request";
       case 8 -> "checkpoint";
+      case 9 -> "batch";
+      case 10 -> "batch-ack";
+      case 11 -> "batch-cert";
+      case 12 -> "batch-request";
       default -> "other";
     };
   }
@@ -299,12 +325,13 @@ public final class Simulation {
       return;
     }
     schedule(at, () -> {
-      byte[] envelope = ("tx-" + cfg.seed() + "-" + k).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] envelope = envelope(k);
       submitted.add(ByteBuffer.wrap(envelope));
+      submittedAt.putIfAbsent(ByteBuffer.wrap(envelope), now);
       submittedCount++;
-      int a = random.nextInt(n);
+      int a = cfg.clientNode() >= 0 ? cfg.clientNode() : random.nextInt(n);
       int b = (a + 1 + random.nextInt(n - 1 > 0 ? n - 1 : 1)) % n;
-      for (int target : new int[] {a, b}) {
+      for (int target : cfg.clientFanout() == 1 ? new int[] {a} : new int[] {a, b}) {
         if (nodes[target].up) {
           step(nodes[target], new Event.ClientPayload(envelope));
         }
@@ -318,7 +345,7 @@ public final class Simulation {
   private void fail(String message) {
     if (failure == null) {
       failure = "seed " + cfg.seed() + " at t=" + now + "ms: " + message + "\n  scenario: " + cfg.describe()
-          + "\n  replay: " + SimResult.replayCommand(cfg.seed());
+          + "\n  replay: " + SimResult.replayCommand(cfg.seed(), cfg.fbft().batches());
     }
   }
 
@@ -331,6 +358,7 @@ public final class Simulation {
       };
       if (m instanceof FbftMessage.Proposal p) {
         proposed.add(p.block().id());
+        proposedBlocks.putIfAbsent(p.block().id(), p.block());
       }
       // I5: an honest replica never votes twice in a round, across restarts too.
       if (m instanceof FbftMessage.Vote && node.votes < Integer.MAX_VALUE) {
@@ -344,6 +372,10 @@ public final class Simulation {
         }
       }
     }
+  }
+
+  Block proposedBlock(Digest id) {
+    return proposedBlocks.get(id);
   }
 
   void recordProposed(Digest id) {
@@ -366,6 +398,16 @@ public final class Simulation {
     }
     node.ledger.add(b.id());
     node.committedAt.add(now);
+    for (byte[] env : c.envelopes()) {
+      node.envelopeBytes += env.length;
+      node.committedEnvelopes.add(ByteBuffer.wrap(env));
+      ByteBuffer key = ByteBuffer.wrap(env);
+      Long at = submittedAt.get(key);
+      if (at != null && node.honest() && firstCommitted.add(key)) {
+        latencySum += now - at;
+        latencyCount++;
+      }
+    }
     anyCommittedAtHeight.putIfAbsent(h, b.id());
     if (!node.honest()) {
       return;
@@ -380,9 +422,16 @@ public final class Simulation {
     if (!proposed.contains(b.id())) {
       fail("I2 replica " + node.id + " committed block " + b.id() + " that nobody proposed");
     }
-    for (byte[] env : b.payload()) {
+    for (byte[] env : c.envelopes()) {
       if (!submitted.contains(ByteBuffer.wrap(env))) {
         fail("I2 replica " + node.id + " committed an envelope no client submitted in " + b);
+      }
+    }
+    // I6: a batch referenced twice (two blocks, or a fetched copy) is delivered by the committed chain once.
+    Set<Digest> seen = deliveredBatches.computeIfAbsent(node.id, k -> new HashSet<>());
+    for (Digest d : c.batches()) {
+      if (!seen.add(d)) {
+        fail("I6 replica " + node.id + " delivered batch " + d + " twice, again at height " + h);
       }
     }
     if (gstTargetHeight >= 0 && h > gstTargetHeight && progressAfterGstAt[node.id] < 0) {
@@ -494,12 +543,28 @@ public final class Simulation {
         return;
       }
     }
+    // I7: every honest replica resolves every committed batch (R9.7): nothing waits for its
+    // batches longer than the liveness bound.
+    for (Node node : nodes) {
+      if (node.honest() && node.up && node.replica.undeliveredSince() >= 0
+          && now - Math.max(cfg.gstMillis(), node.replica.undeliveredSince()) > cfg.livenessBoundMillis()) {
+        fail("I7 replica " + node.id + " has waited for the batches of a committed block since t="
+            + node.replica.undeliveredSince() + "ms");
+        return;
+      }
+    }
   }
 
   private SimResult result() {
     long min = Long.MAX_VALUE;
     long max = 0;
     long sigChecks = 0;
+    long fetched = 0;
+    long payload = 0;
+    long maxSent = 0;
+    for (long s : sentBytes) {
+      maxSent = Math.max(maxSent, s);
+    }
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     for (Node node : nodes) {
       if (node.replica == null) {
@@ -510,10 +575,17 @@ public final class Simulation {
         min = Math.min(min, node.ledger.size());
         max = Math.max(max, node.ledger.size());
         sigChecks += node.replica.signatureChecks();
+        fetched += node.replica.batchesFetched();
+      }
+    }
+    for (Node node : nodes) {
+      if (node.honest() && node.ledger.size() == max) {
+        payload = Math.max(payload, node.envelopeBytes);
       }
     }
     return new SimResult(cfg.seed(), cfg.describe(), Optional.ofNullable(failure), min == Long.MAX_VALUE ? 0 : min, max,
-        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks);
+        messages, bytes, Map.copyOf(byKind), drops, events, sigChecks, proposalBytes, fetched, maxSent, payload,
+        latencyCount == 0 ? Double.NaN : (double) latencySum / latencyCount);
   }
 
   // ---- access for the Byzantine rewriter and tests ----
@@ -555,7 +627,33 @@ public final class Simulation {
   /** The newest client envelope, or null before the first submission. */
   byte[] latestSubmitted() {
     return submittedCount == 0 ? null
-        : ("tx-" + cfg.seed() + "-" + submittedCount).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        : envelope(submittedCount);
+  }
+
+  /** Client envelope number {@code k}, padded to {@code envelopeBytes}. */
+  private byte[] envelope(long k) {
+    byte[] id = ("tx-" + cfg.seed() + "-" + k).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    if (id.length >= cfg.envelopeBytes()) {
+      return id;
+    }
+    byte[] padded = new byte[cfg.envelopeBytes()];
+    System.arraycopy(id, 0, padded, 0, id.length);
+    java.util.Arrays.fill(padded, id.length, padded.length, (byte) '.');
+    return padded;
+  }
+
+  /** The client envelopes submitted so far, in order. */
+  public List<byte[]> submittedEnvelopes() {
+    List<byte[]> out = new ArrayList<>();
+    for (long k = 1; k <= submittedCount; k++) {
+      out.add(envelope(k));
+    }
+    return out;
+  }
+
+  /** Whether {@code node}'s committed chain delivered {@code envelope}. */
+  public boolean committedEnvelope(int node, byte[] envelope) {
+    return nodes[node].committedEnvelopes.contains(ByteBuffer.wrap(envelope));
   }
 
   /** Drops counted by one replica so far (scenario tests). */

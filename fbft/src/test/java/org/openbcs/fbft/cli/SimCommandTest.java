@@ -34,4 +34,23 @@ class SimCommandTest {
     MessageScaling.plot(rows, png);
     assertThat(Files.size(png)).isGreaterThan(1000);
   }
+
+  @Test
+  void withBatchesTheLeadersBytesPerBlockDoNotGrowWithThePayload() {
+    List<MessageScaling.PayloadRow> rows = MessageScaling.measurePayload(List.of(7));
+    MessageScaling.PayloadRow byValue = rows.get(0);
+    MessageScaling.PayloadRow batches = rows.get(1);
+    assertThat(byValue.batches()).isFalse();
+    assertThat(batches.batches()).isTrue();
+    // Envelopes 8x larger: by value the leader's upload grows with (n - 1) x payload ...
+    double valueGrowth = byValue.bySize().get(1).leaderBytes() / byValue.bySize().get(0).leaderBytes();
+    assertThat(valueGrowth).isGreaterThan(3.0);
+    // ... with batches it carries references only.
+    double batchGrowth = batches.bySize().get(1).leaderBytes() / batches.bySize().get(0).leaderBytes();
+    assertThat(batchGrowth).isBetween(0.9, 1.1);
+    assertThat(batches.bySize().get(1).leaderBytes()).isLessThan(byValue.bySize().get(1).leaderBytes() / 5);
+    // The payload committed per block is about the same in both modes (same load).
+    assertThat(batches.bySize().get(1).payloadBytes()).isBetween(
+        byValue.bySize().get(1).payloadBytes() * 0.8, byValue.bySize().get(1).payloadBytes() * 1.25);
+  }
 }

@@ -46,7 +46,33 @@ class MessageCodecTest {
         new FbftMessage.SyncRequest(b.id(), 7),
         new FbftMessage.SyncResponse(List.of(b, b)),
         new FbftMessage.CheckpointRequest(41),
-        new FbftMessage.Checkpoint(41, 17, b.id(), 2, new byte[] {6, 6, 6}));
+        new FbftMessage.Checkpoint(41, 17, b.id(), 2, new byte[] {6, 6, 6}),
+        new FbftMessage.Batch(2, 9, 40, List.of("x".getBytes(), new byte[0]), new byte[] {1, 2, 3}),
+        new FbftMessage.Batch(0, 0, 0, List.of(), new byte[0]),
+        new FbftMessage.BatchAck(b.id(), 3, new byte[] {4, 4}),
+        new FbftMessage.BatchCert(b.id(), 2, 9, 40, 2, List.of(new SignerSig(2, new byte[] {1}), new SignerSig(0, new byte[] {2}))),
+        new FbftMessage.BatchRequest(b.id()));
+  }
+
+  @Test
+  void batchDigestCoversCreatorSeqAndEveryEnvelope() {
+    List<byte[]> envs = List.of("a".getBytes(), "b".getBytes());
+    Digest d = BatchDigest.of(1, 5, 7, envs, HASH);
+    assertThat(BatchDigest.of(1, 5, 7, List.of("a".getBytes(), "b".getBytes()), HASH)).isEqualTo(d);
+    assertThat(BatchDigest.of(2, 5, 7, envs, HASH)).isNotEqualTo(d);
+    assertThat(BatchDigest.of(1, 6, 7, envs, HASH)).isNotEqualTo(d);
+    assertThat(BatchDigest.of(1, 5, 8, envs, HASH)).isNotEqualTo(d);
+    assertThat(BatchDigest.of(1, 5, 7, List.of("b".getBytes(), "a".getBytes()), HASH)).isNotEqualTo(d);
+    // Length-prefixed: moving a byte between envelopes changes the digest.
+    assertThat(BatchDigest.of(1, 5, 7, List.of("ab".getBytes(), new byte[0]), HASH)).isNotEqualTo(
+        BatchDigest.of(1, 5, 7, List.of("a".getBytes(), "b".getBytes()), HASH));
+  }
+
+  @Test
+  void aBatchCertificateWithAnOutOfRangeEnvelopeCountIsMalformed() {
+    Block b = sampleBlock();
+    byte[] bytes = codec.encode(new FbftMessage.BatchCert(b.id(), 2, 9, 40, -1, List.of()));
+    assertThat(codec.decode(bytes)).isInstanceOf(MessageCodec.Decoded.Malformed.class);
   }
 
   @Test

@@ -97,6 +97,11 @@ final class FbftNetworkFixture {
     genesisFile = root.resolve("genesis.block");
     Files.write(genesisFile, config.genesisBlock(suite).toByteArray());
     Map<String, String> opts = new java.util.HashMap<>(extraOptions);
+    // -Dfbft.batches=on|off runs the network tests in the other payload mode (spec section 9).
+    String batches = System.getProperty(FbftOptions.BATCHES);
+    if (batches != null) {
+      opts.putIfAbsent(FbftOptions.BATCHES, batches);
+    }
     opts.put(FbftOptions.PEER_CERTS, String.join(",", signCerts.stream().map(Path::toString).toList()));
     opts.put(FbftOptions.BASE_TIMEOUT_MS, Long.toString(baseTimeoutMillis));
     opts.put(FbftOptions.IDLE_BLOCK_MS, Long.toString(idleBlockMillis));

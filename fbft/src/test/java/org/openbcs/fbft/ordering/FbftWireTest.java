@@ -59,5 +59,10 @@ class FbftWireTest {
     assertThat(FbftOptions.parse(Map.of(FbftOptions.RETAIN_BLOCKS, "16")).retainBlocks()).isEqualTo(16);
     assertThatThrownBy(() -> FbftOptions.parse(Map.of(FbftOptions.RETAIN_BLOCKS, "0")))
         .hasMessageContaining("fbft.retain-blocks must be positive");
+    assertThat(o.batches()).isEqualTo(FbftOptions.DEFAULT_BATCHES);
+    assertThat(FbftOptions.parse(Map.of(FbftOptions.BATCHES, "off")).batches()).isFalse();
+    assertThat(FbftOptions.parse(Map.of(FbftOptions.BATCHES, " on")).batches()).isTrue();
+    assertThatThrownBy(() -> FbftOptions.parse(Map.of(FbftOptions.BATCHES, "yes")))
+        .hasMessageContaining("fbft.batches must be on or off");
   }
 }
