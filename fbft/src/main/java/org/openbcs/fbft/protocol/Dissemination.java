@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.openbcs.fbft.Authenticator;
 import org.openbcs.fbft.message.BatchDigest;
+import org.openbcs.fbft.message.Block;
 import org.openbcs.fbft.message.Digest;
 import org.openbcs.fbft.message.FbftMessage;
 import org.openbcs.fbft.message.FbftMessage.Batch;
@@ -397,6 +398,23 @@ final class Dissemination {
       store.markCommitted(c.digest(), height);
       store.get(c.digest()).ifPresent(b -> mempool.removeCommitted(b.envelopes()));
     }
+  }
+
+  /** The held batches {@code block} references, for the WAL record of a vote for it (R3.9). */
+  List<Batch> referencedBatches(Block block) {
+    List<Batch> out = new java.util.ArrayList<>();
+    for (byte[] entry : block.payload()) {
+      decodeRef(entry).flatMap(c -> store.get(c.digest())).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * A batch from this replica's own WAL (R3.9): it voted for a block referencing it, so a
+   * certificate already proved it; held again without quota, like one fetched by request.
+   */
+  void restore(Batch b) {
+    store.add(BatchDigest.of(b, hash), b, true, x -> false);
   }
 
   /** The envelopes of a held batch whose header matches {@code c}. */

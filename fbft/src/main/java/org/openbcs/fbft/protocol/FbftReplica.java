@@ -68,6 +68,14 @@ public final class FbftReplica {
   /** Round of a proposal buffered until its batches arrive (R9.5); 0 if none. */
   private long awaitingBatchesRound;
   /** Batch digests referenced by recently seen blocks, so the dedup walk (R9.4) decodes each block once. */
+  /**
+   * Batch digests referenced by committed heights within the dedup window, for the R9.4 check
+   * below a stub committed block (after a restart); complete from {@link #refsKnownFrom} up.
+   */
+  private final java.util.TreeMap<Long, List<Digest>> committedRefs = new java.util.TreeMap<>();
+  private long refsKnownFrom = 1;
+  /** Voted blocks from the WAL that did not link to the tree at start; answered from, never built on. */
+  private final Map<Digest, Block> recovered = new HashMap<>();
   private final Map<Digest, List<Digest>> refsByBlock = new java.util.LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Digest, List<Digest>> e) {
@@ -165,6 +173,18 @@ public final class FbftReplica {
         .map(id -> BlockTree.stub(id, s.committedRound(), s.committedHeight()))
         .orElse(genesis);
     tree = new BlockTree(committed, config.retainBlocks());
+    // R3.9: blocks this replica voted for above its committed one, with their batches: after a
+    // restart of every replica they exist nowhere else.
+    committedRefs.clear();
+    refsKnownFrom = Math.max(1, committed.height() - WalState.COMMITTED_REFS_HEIGHTS + 1);
+    for (WalRecord.CommittedRefs cr : s.committedRefs()) {
+      if (cr.historyBelowUnknown()) {
+        committedRefs.clear();
+        refsKnownFrom = cr.height();
+      }
+      committedRefs.put(cr.height(), cr.digests());
+    }
+    recovered.clear();
     leaders = new LeaderElection(config, tree);
     s.reputation().ifPresent(leaders::restore);
     lastVotedRound = s.lastVotedRound();
@@ -176,6 +196,7 @@ public final class FbftReplica {
     delivered = Math.max(0, Math.min(deliveredHeight, committed.height()));
     LOG.info("fbft replica {} starting: committed h={} r={}, highQc r={}, lastVoted r={}, delivered h={}",
         self, committed.height(), committed.round(), highQc.round(), lastVotedRound, delivered);
+    restoreVotedBlocks(s.votedBlocks());
     enterRound(highQc.round() + 1);
     if (delivered < committed.height() && !highQc.signatures().isEmpty()) {
       // R3.7: fetch the undelivered blocks now rather than at the first proposal; the request's
@@ -183,6 +204,37 @@ public final class FbftReplica {
       // committed id.
       requestSync(signerToAsk(highQc, 0), highQc.blockId());
     }
+  }
+
+  /**
+   * R3.9: blocks this replica voted for above its committed one, with their batches. After a
+   * restart of every replica they exist nowhere else. Those that link to what this replica holds
+   * are processed as if synced (their QCs were verified before the vote); the others are kept
+   * only to answer sync requests.
+   */
+  private void restoreVotedBlocks(List<WalRecord.VotedBlock> voted) {
+    List<WalRecord.VotedBlock> ascending = new ArrayList<>(voted);
+    ascending.sort(java.util.Comparator.comparingLong(vb -> vb.block().height()));
+    for (WalRecord.VotedBlock vb : ascending) {
+      Block b = vb.block();
+      if (b.height() <= committed.height()) {
+        continue;
+      }
+      vb.batches().forEach(batches::restore);
+      Optional<Block> parent = tree.get(b.parentId());
+      if (parent.isPresent() && parent.get().height() + 1 == b.height() && !tree.contains(b.id())) {
+        processQc(b.justify());
+        addBlock(b);
+      } else if (!tree.contains(b.id())) {
+        recovered.put(b.id(), b);
+      }
+    }
+  }
+
+  /** A block this replica holds: in the tree, or restored from its WAL without a link to it (R3.9). */
+  private Optional<Block> held(Digest id) {
+    Optional<Block> b = tree.get(id);
+    return b.isPresent() ? b : Optional.ofNullable(recovered.get(id));
   }
 
   // ---- inbound ----
@@ -424,20 +476,58 @@ public final class FbftReplica {
     Block cur = parent;
     while (cur.height() >= lowest) {
       if (BlockTree.isStub(cur)) {
-        return Optional.empty();
+        return committedRefsIn(lowest, cur.height(), s);
       }
       Block held = cur;
       s.addAll(refsByBlock.computeIfAbsent(held.id(), id -> digests(refsOf(held))));
       Optional<Block> up = tree.parent(cur);
       if (up.isEmpty()) {
         if (cur.height() - 1 >= lowest) {
-          return Optional.empty();
+          return committedRefsIn(lowest, cur.height() - 1, s);
         }
         break;
       }
       cur = up.get();
     }
     return Optional.of(s);
+  }
+
+  /** Adds the committed references of heights lo..hi to {@code s}, if this replica knows them all. */
+  private Optional<Set<Digest>> committedRefsIn(long lo, long hi, Set<Digest> s) {
+    if (hi > committed.height() || lo < refsKnownFrom) {
+      return Optional.empty();
+    }
+    committedRefs.subMap(lo, true, hi, true).values().forEach(s::addAll);
+    return Optional.of(s);
+  }
+
+  /** R9.4 + R3.9: remembers (and persists) the references of newly committed blocks, ascending. */
+  private void recordCommittedRefs(List<Block> ascending, boolean historyBelowUnknown) {
+    if (!config.batches()) {
+      return;
+    }
+    boolean first = true;
+    for (Block b : ascending) {
+      List<Digest> d = digests(refsOf(b));
+      boolean jump = first && historyBelowUnknown;
+      if (jump) {
+        committedRefs.clear();
+        refsKnownFrom = b.height();
+      }
+      if (!d.isEmpty() || jump) {
+        persist(new WalRecord.CommittedRefs(b.height(), d, jump));
+        committedRefs.put(b.height(), d);
+      }
+      first = false;
+    }
+    long top = ascending.get(ascending.size() - 1).height();
+    committedRefs.headMap(top - WalState.COMMITTED_REFS_HEIGHTS, true).clear();
+  }
+
+  private static List<Block> reversed(List<Block> descending) {
+    List<Block> r = new ArrayList<>(descending);
+    Collections.reverse(r);
+    return r;
   }
 
   private static List<Digest> digests(List<FbftMessage.BatchCert> certs) {
@@ -521,6 +611,8 @@ public final class FbftReplica {
     }
     lastVotedRound = b.round();
     lastVoteRound = b.round();
+    // R3.9: the block and its payload first, so that a restart of every replica keeps them.
+    persist(new WalRecord.VotedBlock(b, config.batches() ? batches.referencedBatches(b) : List.of()));
     persist(new WalRecord.Voted(b.round(), b.id()));
     Vote v = new Vote(b.id(), b.round(), b.height(), self,
         auth.sign(SigningBytes.vote(b.id(), b.round(), b.height())));
@@ -727,6 +819,7 @@ public final class FbftReplica {
         "replica %d: block %s at height %d does not extend committed %s at height %d",
         self, lowest.id(), lowest.height(), committed.id(), committed.height());
     Block top = b0.get();
+    recordCommittedRefs(reversed(down), false);
     persist(new WalRecord.Committed(top.height(), top.round(), top.id()));
     leaders.snapshot(top).ifPresent(this::persist);
     QuorumCert certifying = b1.get().justify();
@@ -940,7 +1033,7 @@ public final class FbftReplica {
   }
 
   private void onSyncRequest(int from, SyncRequest s) {
-    Optional<Block> target = tree.get(s.target());
+    Optional<Block> target = held(s.target());
     if (target.isEmpty()) {
       drop(DropReason.SYNC_UNKNOWN_BLOCK, from, s);
       return;
@@ -949,7 +1042,7 @@ public final class FbftReplica {
     Block cur = target.get();
     while (cur.height() > s.fromHeight() && !BlockTree.isStub(cur)) {
       down.add(cur);
-      Optional<Block> p = tree.parent(cur);
+      Optional<Block> p = cur.isGenesis() ? Optional.empty() : held(cur.parentId());
       if (p.isEmpty()) {
         break;
       }
@@ -1091,6 +1184,7 @@ public final class FbftReplica {
         + "with its commit proof and {} blocks of history", self, committed.height(), b0, history.size());
     long afterHeight = delivered;
     committed = b0;
+    recordCommittedRefs(List.of(b0), true);
     persist(new WalRecord.Committed(b0.height(), b0.round(), b0.id()));
     leaders.snapshot(b0).ifPresent(this::persist);
     mempool.removeCommitted(b0.payload());

@@ -29,13 +29,16 @@ import org.slf4j.LoggerFactory;
 public final class FileWal implements Wal {
   private static final Logger LOG = LoggerFactory.getLogger(FileWal.class);
   /** A frame larger than this is corruption, not a record (QCs of up to 1024 signers fit). */
-  static final int MAX_FRAME_BYTES = 1 << 20;
+  /** A sanity bound on one record: a voted block by value and the batches it references (R3.9). */
+  static final int MAX_FRAME_BYTES = 256 << 20;
 
   private static final byte VOTED = 1;
   private static final byte TIMED_OUT = 2;
   private static final byte HIGH_QC = 3;
   private static final byte COMMITTED = 4;
   private static final byte REPUTATION = 5;
+  private static final byte VOTED_BLOCK = 6;
+  private static final byte COMMITTED_REFS = 7;
 
   private final Path path;
   private final MessageCodec qcCodec;
@@ -166,6 +169,21 @@ public final class FileWal implements Wal {
       }
       case WalRecord.Committed c ->
           ByteBuffer.allocate(1 + 16 + Digest.LENGTH).put(COMMITTED).putLong(c.height()).putLong(c.round()).put(c.blockId().toBytes()).array();
+      case WalRecord.CommittedRefs cr -> {
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 1 + 4 + cr.digests().size() * Digest.LENGTH);
+        b.put(COMMITTED_REFS).putLong(cr.height()).put((byte) (cr.historyBelowUnknown() ? 1 : 0))
+            .putInt(cr.digests().size());
+        cr.digests().forEach(d -> b.put(d.toBytes()));
+        yield b.array();
+      }
+      case WalRecord.VotedBlock vb -> {
+        byte[] block = qcCodec.encode(new FbftMessage.SyncResponse(List.of(vb.block())));
+        List<byte[]> batches = vb.batches().stream().map(qcCodec::encode).toList();
+        int size = 1 + 4 + block.length + 4 + batches.stream().mapToInt(b -> 4 + b.length).sum();
+        ByteBuffer b = ByteBuffer.allocate(size).put(VOTED_BLOCK).putInt(block.length).put(block).putInt(batches.size());
+        batches.forEach(x -> b.putInt(x.length).put(x));
+        yield b.array();
+      }
     };
   }
 
@@ -212,7 +230,55 @@ public final class FileWal implements Wal {
         }
         yield Optional.of(new WalRecord.Reputation(Digest.of(id), p, s, st));
       }
+      case VOTED_BLOCK -> decodeVotedBlock(in);
+      case COMMITTED_REFS -> {
+        long height = in.getLong();
+        boolean unknownBelow = in.get() == 1;
+        int count = in.getInt();
+        if (count < 0 || (long) count * Digest.LENGTH != in.remaining()) {
+          yield Optional.empty();
+        }
+        List<Digest> digests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          byte[] d = new byte[Digest.LENGTH];
+          in.get(d);
+          digests.add(Digest.of(d));
+        }
+        yield Optional.of(new WalRecord.CommittedRefs(height, digests, unknownBelow));
+      }
       default -> Optional.empty();
     };
+  }
+
+  private Optional<WalRecord> decodeVotedBlock(ByteBuffer in) {
+    byte[] block = lengthPrefixed(in);
+    if (block == null
+        || !(qcCodec.decode(block) instanceof MessageCodec.Decoded.Ok(FbftMessage.SyncResponse r))
+        || r.blocks().size() != 1 || in.remaining() < 4) {
+      return Optional.empty();
+    }
+    int count = in.getInt();
+    List<FbftMessage.Batch> batches = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] batch = lengthPrefixed(in);
+      if (batch == null || !(qcCodec.decode(batch) instanceof MessageCodec.Decoded.Ok(FbftMessage.Batch b))) {
+        return Optional.empty();
+      }
+      batches.add(b);
+    }
+    return Optional.of(new WalRecord.VotedBlock(r.blocks().get(0), batches));
+  }
+
+  private static byte[] lengthPrefixed(ByteBuffer in) {
+    if (in.remaining() < 4) {
+      return null;
+    }
+    int len = in.getInt();
+    if (len < 0 || len > in.remaining()) {
+      return null;
+    }
+    byte[] out = new byte[len];
+    in.get(out);
+    return out;
   }
 }

@@ -13,6 +13,8 @@ final class WalCheckpoint {
     s.committedBlockId()
         .ifPresent(id -> out.add(new WalRecord.Committed(s.committedHeight(), s.committedRound(), id)));
     s.reputation().ifPresent(out::add);
+    out.addAll(s.votedBlocks());
+    out.addAll(s.committedRefs());
     out.addAll(s.votes());
     out.add(new WalRecord.TimedOut(s.lastVotedRound()));
     return out;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openbcs.crypto.CryptoSuites;
 import org.openbcs.fbft.message.Block;
 import org.openbcs.fbft.message.Digest;
+import org.openbcs.fbft.message.FbftMessage;
 import org.openbcs.fbft.message.QuorumCert;
 import org.openbcs.fbft.message.SignerSig;
 
@@ -45,6 +46,50 @@ class WalTest {
       assertThat(wal.recover().lastVotedRound()).isEqualTo(9);
       assertThat(wal.recover().highQc().map(QuorumCert::key)).contains(QC.key());
     }
+  }
+
+  @Test
+  void votedBlocksWithTheirBatchesAndCommittedRefsSurviveReopenAndCompaction(@TempDir Path dir) {
+    Path file = dir.resolve("fbft.wal");
+    Block genesis = Block.genesis(HASH);
+    Block b3 = Block.create(8, 3, QC, 1, List.of(new byte[] {9, 9}), HASH);
+    Block b4 = Block.create(9, 4, new QuorumCert(b3.id(), 8, 3, List.of()), 2, List.of(new byte[] {7}), HASH);
+    FbftMessage.Batch batch = new FbftMessage.Batch(2, 5, 1, List.of(new byte[] {1, 2, 3}), new byte[] {4});
+    Digest d = Digest.of(HASH.apply("batch".getBytes()));
+    try (FileWal wal = new FileWal(file, HASH)) {
+      wal.append(new WalRecord.CommittedRefs(1, List.of(d), false));
+      wal.append(new WalRecord.Committed(2, 6, genesis.id()));
+      wal.append(new WalRecord.VotedBlock(b3, List.of(batch)));
+      wal.append(new WalRecord.Voted(8, b3.id()));
+      wal.append(new WalRecord.VotedBlock(b4, List.of()));
+      wal.append(new WalRecord.Voted(9, b4.id()));
+      wal.sync();
+    }
+    // Reopening compacts the file to a checkpoint; open it twice so the checkpoint is read back too.
+    for (int reopen = 0; reopen < 2; reopen++) {
+      try (FileWal wal = new FileWal(file, HASH)) {
+        WalState s = wal.recover();
+        assertThat(s.votedBlocks()).extracting(vb -> vb.block().id()).containsExactly(b3.id(), b4.id());
+        assertThat(s.votedBlocks().get(0).block().payload()).singleElement().isEqualTo(new byte[] {9, 9});
+        FbftMessage.Batch back = s.votedBlocks().get(0).batches().get(0);
+        assertThat(back.creator()).isEqualTo(2);
+        assertThat(back.envelopes()).singleElement().isEqualTo(new byte[] {1, 2, 3});
+        assertThat(s.committedRefs()).singleElement().satisfies(cr -> {
+          assertThat(cr.height()).isEqualTo(1);
+          assertThat(cr.digests()).containsExactly(d);
+        });
+      }
+    }
+  }
+
+  @Test
+  void votedBlocksAtOrBelowTheCommittedHeightAreNotKept() {
+    Block b3 = Block.create(8, 3, QC, 1, List.of(), HASH);
+    WalState s = WalState.replay(List.of(new WalRecord.VotedBlock(b3, List.of()),
+        new WalRecord.Committed(3, 8, b3.id()), new WalRecord.CommittedRefs(9, List.of(A), false)));
+    assertThat(s.votedBlocks()).isEmpty();
+    // A reference record above the committed height lost its Committed record with the tail.
+    assertThat(s.committedRefs()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,76 @@
+package org.openbcs.fbft.ordering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.protos.common.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openbcs.ordering.server.OrdererServer;
+
+/**
+ * Every orderer of an FBFT channel stops and starts again on its data directory, one after the
+ * other as `bcs down` / `bcs up` do: the channel must order again. (It did not: a full restart
+ * left the replicas in rounds no one could finish.)
+ */
+class FbftFullRestartNetworkTest {
+  private static final long BASE_TIMEOUT_MILLIS = 1000;
+  private static final long IDLE_BLOCK_MILLIS = 50;
+
+  @TempDir Path root;
+  private final OrdererServer[] servers = new OrdererServer[FbftNetworkFixture.ORDERERS];
+  private final ManagedChannel[] channels = new ManagedChannel[FbftNetworkFixture.ORDERERS];
+
+  @AfterEach
+  void stop() {
+    for (int i = 0; i < servers.length; i++) {
+      if (channels[i] != null) {
+        channels[i].shutdownNow();
+      }
+      if (servers[i] != null) {
+        servers[i].close();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void theChannelOrdersAgainAfterEveryOrdererRestarted() throws Exception {
+    FbftNetworkFixture net = new FbftNetworkFixture(root, BASE_TIMEOUT_MILLIS, IDLE_BLOCK_MILLIS);
+    for (int i = 0; i < servers.length; i++) {
+      servers[i] = net.start(i);
+      channels[i] = net.connect(i);
+    }
+    List<String> sent = new ArrayList<>();
+    for (int k = 0; k < 8; k++) {
+      String tx = "before-" + k;
+      assertThat(FbftNetworkFixture.broadcast(channels[k % 4], net.transaction(tx))).isEqualTo(Status.SUCCESS);
+      sent.add(tx);
+    }
+    net.awaitAllHold(servers, channels, List.of(0, 1, 2, 3), sent);
+
+    for (int i = 0; i < servers.length; i++) {
+      channels[i].shutdownNow();
+      servers[i].close();
+      servers[i] = null;
+    }
+    // Started one at a time, each once the previous one listens (as `bcs up` does).
+    for (int i = 0; i < servers.length; i++) {
+      servers[i] = net.start(i);
+      channels[i] = net.connect(i);
+    }
+    for (int k = 0; k < 4; k++) {
+      String tx = "after-" + k;
+      assertThat(FbftNetworkFixture.broadcast(channels[k], net.transaction(tx))).isEqualTo(Status.SUCCESS);
+      sent.add(tx);
+    }
+    net.awaitAllHold(servers, channels, List.of(0, 1, 2, 3), sent);
+    net.assertSameChains(servers, channels, List.of(0, 1, 2, 3));
+  }
+}
