@@ -82,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private static final int PRIME_ATTEMPTS = 3;
 
-  @Option(names = "--consensus", description = "Comma-separated ordering types, e.g. solo,fbft: each runs on a fresh network of its own (solo: 1 orderer, fbft: 4) with the same workload, and every type's throughput and latency is printed as a ratio of the first's (default: solo; with --target, the network's own).")
+  @Option(names = "--consensus", description = "Comma-separated ordering types, each optionally with options for its orderers, e.g. solo,fbft,fbft:batches=off: each runs on a fresh network of its own (solo: 1 orderer, fbft: 4) with the same workload, and every type's throughput and latency is printed as a ratio of the first's (default: solo; with --target, the network's own).")
   String consensus;
 
   @Override

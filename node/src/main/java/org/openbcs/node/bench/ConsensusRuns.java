@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.openbcs.node.network.ConsensusChoice;
 
 /**
  * {@code bcs bench --consensus solo,fbft}: one fresh network per consensus type, the same workload
@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class ConsensusRuns {
   static final String DEFAULT = "solo";
-  static final List<String> KNOWN = List.of("solo", "fbft");
+  static final List<String> KNOWN = ConsensusChoice.TYPES;
 
   private ConsensusRuns() {}
 
@@ -45,12 +45,14 @@ final class ConsensusRuns {
     }
     Set<String> out = new LinkedHashSet<>();
     for (String part : list.split(",", -1)) {
-      String t = part.strip().toLowerCase(Locale.ROOT);
-      if (t.isEmpty()) {
+      if (part.isBlank()) {
         throw new IllegalArgumentException("--consensus '" + list + "' has an empty entry");
       }
-      if (!KNOWN.contains(t)) {
-        throw new IllegalArgumentException("unknown consensus '" + t + "' in --consensus '" + list + "' (known: " + String.join(", ", KNOWN) + ")");
+      String t;
+      try {
+        t = ConsensusChoice.parse(part).label();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage() + " in --consensus '" + list + "'", e);
       }
       if (!out.add(t)) {
         throw new IllegalArgumentException("consensus '" + t + "' appears twice in --consensus '" + list + "'");
@@ -61,7 +63,7 @@ final class ConsensusRuns {
 
   /** Orderers a fresh network of this type gets: solo runs one, fbft the minimum 3f+1 = 4. */
   static int orderers(String consensus) {
-    return switch (consensus) {
+    return switch (ConsensusChoice.parse(consensus).type()) {
       case "solo" -> 1;
       case "fbft" -> 4;
       default -> throw new IllegalArgumentException("unknown consensus '" + consensus + "'");

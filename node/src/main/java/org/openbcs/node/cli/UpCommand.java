@@ -30,7 +30,7 @@ public final class UpCommand implements Callable<Integer> {
       defaultValue = "7050")
   int basePort;
 
-  @Option(names = "--consensus", description = "Ordering consensus for a new network: solo or fbft (default: ${DEFAULT-VALUE}).", defaultValue = "solo")
+  @Option(names = "--consensus", description = "Ordering consensus for a new network: solo or fbft, optionally with options for its orderers, e.g. fbft:batches=off (default: ${DEFAULT-VALUE}).", defaultValue = "solo")
   String consensus;
 
   @Option(names = "--orderers", description = "Number of orderers for a new network (solo: 1; fbft: >= 4, default 4).")
@@ -42,12 +42,13 @@ public final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long startNanos = System.nanoTime();
+    String type = org.openbcs.node.network.ConsensusChoice.parse(consensus).type();
     NetworkLayout layout =
         java.nio.file.Files.isRegularFile(data.resolve("network.properties"))
             ? NetworkLayout.load(data)
-            : NetworkLayout.defaults(data, host, basePort, consensus, orderers != null ? orderers : consensus.equals("fbft") ? 4 : 1);
-    if (!layout.consensus().equals(consensus) && java.nio.file.Files.isRegularFile(data.resolve("network.properties"))
-        && (orderers != null || !consensus.equals("solo"))) {
+            : NetworkLayout.defaults(data, host, basePort, consensus, orderers != null ? orderers : type.equals("fbft") ? 4 : 1);
+    if (!layout.consensus().equals(type) && java.nio.file.Files.isRegularFile(data.resolve("network.properties"))
+        && (orderers != null || !type.equals("solo"))) {
       throw new IllegalStateException(
           "the network in " + data + " runs " + layout.consensus() + " with " + layout.ordererPorts().size()
               + " orderer(s); use another --data directory for a different consensus");
@@ -76,7 +77,7 @@ public final class UpCommand implements Callable<Integer> {
     String dataOpt = data.normalize().toString().equals(".bcs") ? "" : " --data " + data;
     PeerOrg org1 = layout.peerOrgs().get(0);
     System.out.printf("%nOpenBCS network is up (%d ms).%n", millis);
-    System.out.printf("  channel:   %s (consensus %s, crypto %s)%n", layout.channelId(), layout.consensus(), layout.cryptoSuite());
+    System.out.printf("  channel:   %s (consensus %s, crypto %s)%n", layout.channelId(), layout.consensusChoice().label(), layout.cryptoSuite());
     for (String orderer : layout.ordererEndpoints()) {
       System.out.printf("  orderer:   %s (TLS)%n", orderer);
     }

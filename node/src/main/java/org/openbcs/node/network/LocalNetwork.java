@@ -161,6 +161,9 @@ public final class LocalNetwork {
       // (see consenters()); the endpoint option only cross-checks which one this node is.
       args.addAll(List.of("--consensus-opt", "fbft.endpoint=" + layout.ordererEndpoints().get(index)));
     }
+    for (String opt : layout.consensusChoice().ordererOptions()) {
+      args.addAll(List.of("--consensus-opt", opt));
+    }
     return args;
   }
 

@@ -23,7 +23,17 @@ public record NetworkLayout(
     List<Integer> ordererPorts,
     List<PeerOrg> peerOrgs,
     String consensus,
-    String cryptoSuite) {
+    String cryptoSuite,
+    java.util.Map<String, String> consensusOptions) {
+
+  public NetworkLayout {
+    consensusOptions = java.util.Map.copyOf(consensusOptions);
+  }
+
+  /** The consensus type with the options its orderers get. */
+  public ConsensusChoice consensusChoice() {
+    return new ConsensusChoice(consensus, consensusOptions);
+  }
 
   /** One peer organisation with its single peer. */
   public record PeerOrg(String mspId, String domain, int peerPort, int chaincodePort) {
@@ -43,10 +53,12 @@ public record NetworkLayout(
   }
 
   /**
-   * A two-organisation network with {@code orderers} ordering nodes running {@code consensus}
-   * ("solo": exactly one; "fbft": at least 4 = 3f+1).
+   * A two-organisation network with {@code orderers} ordering nodes running {@code consensusText}
+   * ("solo": exactly one; "fbft": at least 4 = 3f+1; options as {@link ConsensusChoice} parses them).
    */
-  public static NetworkLayout defaults(Path dataDir, String host, int basePort, String consensus, int orderers) {
+  public static NetworkLayout defaults(Path dataDir, String host, int basePort, String consensusText, int orderers) {
+    ConsensusChoice choice = ConsensusChoice.parse(consensusText);
+    String consensus = choice.type();
     if (consensus.equals("solo") && orderers != 1) {
       throw new IllegalArgumentException("solo ordering runs exactly one orderer, not " + orderers);
     }
@@ -80,7 +92,8 @@ public record NetworkLayout(
         List.copyOf(ordererPorts),
         List.of(org1, org2),
         consensus,
-        "ecdsa-p256");
+        "ecdsa-p256",
+        choice.options());
   }
 
   public Path file() {
@@ -171,6 +184,7 @@ public record NetworkLayout(
     p.setProperty("host", host);
     p.setProperty("orderer.ports", String.join(",", ordererPorts.stream().map(String::valueOf).toList()));
     p.setProperty("consensus", consensus);
+    consensusOptions.forEach((k, v) -> p.setProperty("consensus.opt." + k, v));
     p.setProperty("crypto.suite", cryptoSuite);
     p.setProperty("orgs", Integer.toString(peerOrgs.size()));
     for (int i = 0; i < peerOrgs.size(); i++) {
@@ -222,6 +236,8 @@ public record NetworkLayout(
             .toList(),
         orgs,
         p.getProperty("consensus"),
-        p.getProperty("crypto.suite"));
+        p.getProperty("crypto.suite"),
+        p.stringPropertyNames().stream().filter(k -> k.startsWith("consensus.opt."))
+            .collect(java.util.stream.Collectors.toMap(k -> k.substring("consensus.opt.".length()), p::getProperty)));
   }
 }

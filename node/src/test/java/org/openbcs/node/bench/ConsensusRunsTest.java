@@ -26,6 +26,28 @@ class ConsensusRunsTest {
   }
 
   @Test
+  void variantsOfOneTypeCarryOptionsForTheirOrderers() {
+    assertThat(ConsensusRuns.parse("solo,fbft,fbft:batches=off")).containsExactly("solo", "fbft", "fbft:batches=off");
+    assertThat(ConsensusRuns.orderers("fbft:batches=off")).isEqualTo(4);
+    org.openbcs.node.network.ConsensusChoice c =
+        org.openbcs.node.network.ConsensusChoice.parse("fbft:idle-block-ms=50;batches=off");
+    assertThat(c.ordererOptions()).containsExactly("fbft.batches=off", "fbft.idle-block-ms=50");
+    assertThat(c.label()).isEqualTo("fbft:batches=off;idle-block-ms=50");
+    assertThatThrownBy(() -> ConsensusRuns.parse("fbft:batches")).hasMessageContaining("is not key=value");
+    assertThatThrownBy(() -> ConsensusRuns.parse("fbft:batches=off,fbft:batches=off")).hasMessageContaining("appears twice");
+  }
+
+  @Test
+  void aNetworkRemembersItsConsensusOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    org.openbcs.node.network.NetworkLayout layout =
+        org.openbcs.node.network.NetworkLayout.defaults(dir, "127.0.0.1", 0, "fbft:batches=off", 4);
+    layout.save();
+    org.openbcs.node.network.NetworkLayout back = org.openbcs.node.network.NetworkLayout.load(dir);
+    assertThat(back.consensus()).isEqualTo("fbft");
+    assertThat(back.consensusChoice().ordererOptions()).containsExactly("fbft.batches=off");
+  }
+
+  @Test
   void rejectsUnknownDuplicateAndEmptyEntries() {
     assertThatThrownBy(() -> ConsensusRuns.parse("solo,raft")).hasMessageContaining("unknown consensus 'raft'");
     assertThatThrownBy(() -> ConsensusRuns.parse("solo,solo")).hasMessageContaining("appears twice");
