@@ -76,13 +76,14 @@ final class BenchNetwork implements AutoCloseable {
    * must already run that consensus.
    */
   static BenchNetwork start(Path dataDir, String consensus, Consumer<String> progress) throws IOException {
-    Path dir = dataDir != null ? dataDir : Files.createTempDirectory("bcs-bench-" + consensus + "-");
+    Path dir = dataDir != null ? dataDir
+        : Files.createTempDirectory("bcs-bench-" + consensus.replaceAll("[^A-Za-z0-9.=-]", "_") + "-");
     NetworkLayout layout =
         Files.isRegularFile(dir.resolve("network.properties"))
             ? NetworkLayout.load(dir)
             : NetworkLayout.defaults(dir, "127.0.0.1", 0, consensus, ConsensusRuns.orderers(consensus));
-    if (!layout.consensus().equals(consensus)) {
-      throw new IllegalArgumentException("the network in " + dir + " runs " + layout.consensus() + ", not " + consensus
+    if (!layout.consensusChoice().label().equals(org.openbcs.node.network.ConsensusChoice.parse(consensus).label())) {
+      throw new IllegalArgumentException("the network in " + dir + " runs " + layout.consensusChoice().label() + ", not " + consensus
           + "; use another --data directory");
     }
     Path home = bcsHome();
