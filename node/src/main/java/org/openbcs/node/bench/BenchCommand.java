@@ -140,8 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
     // Several types with --data: one network per type, each in its own subdirectory.
     Path dir = data == null ? null : typeCount == 1 ? data : data.resolve(type);
     try (BenchNetwork network = target != null ? BenchNetwork.target(target, this::say) : BenchNetwork.start(dir, type, this::say)) {
-      String actual = network.layout().consensus();
-      if (consensus != null && !actual.equals(type)) {
+      String actual = network.layout().consensusChoice().label();
+      if (consensus != null && !actual.equals(org.openbcs.node.network.ConsensusChoice.parse(type).label())) {
         throw new IllegalArgumentException("the network in " + target + " runs " + actual + ", not " + type);
       }
       say("consensus " + actual + " with " + network.layout().ordererPorts().size() + " orderer(s)");
