@@ -35,7 +35,7 @@ public record FbftOptions(
   public static final String RETAIN_BLOCKS = "fbft.retain-blocks";
   public static final String BATCHES = "fbft.batches";
   /** Chosen by measurement; docs/spec/fbft.md section 9 says why. */
-  public static final boolean DEFAULT_BATCHES = true;
+  public static final boolean DEFAULT_BATCHES = false;
   public static final long DEFAULT_BASE_TIMEOUT_MILLIS = 1000;
   public static final long DEFAULT_IDLE_BLOCK_MILLIS = 100;
   public static final int DEFAULT_RETAIN_BLOCKS = 512;

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.protos.common.Status;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openbcs.ordering.server.OrdererServer;
 
 /**
@@ -39,10 +40,12 @@ class FbftFullRestartNetworkTest {
     }
   }
 
-  @Test
+  @ParameterizedTest(name = "fbft.batches={0}")
+  @ValueSource(strings = {"off", "on"})
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
-  void theChannelOrdersAgainAfterEveryOrdererRestarted() throws Exception {
-    FbftNetworkFixture net = new FbftNetworkFixture(root, BASE_TIMEOUT_MILLIS, IDLE_BLOCK_MILLIS);
+  void theChannelOrdersAgainAfterEveryOrdererRestarted(String batches) throws Exception {
+    FbftNetworkFixture net = new FbftNetworkFixture(root, BASE_TIMEOUT_MILLIS, IDLE_BLOCK_MILLIS,
+        java.util.Map.of(FbftOptions.BATCHES, batches));
     for (int i = 0; i < servers.length; i++) {
       servers[i] = net.start(i);
       channels[i] = net.connect(i);
