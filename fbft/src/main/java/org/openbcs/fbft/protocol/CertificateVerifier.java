@@ -52,9 +52,17 @@ final class CertificateVerifier {
     if (qc.signatures().size() < config.quorum() || qc.signatures().size() > config.n()) {
       return false;
     }
+    if (!distinctSignersSigned(qc.signatures(), SigningBytes.vote(qc.blockId(), qc.round(), qc.height()))) {
+      return false;
+    }
+    proven.put(key, Boolean.TRUE);
+    return true;
+  }
+
+  /** Every signature is by a distinct known replica and verifies over {@code msg}. */
+  private boolean distinctSignersSigned(java.util.List<SignerSig> signatures, byte[] msg) {
     BitSet seen = new BitSet(config.n());
-    byte[] msg = SigningBytes.vote(qc.blockId(), qc.round(), qc.height());
-    for (SignerSig s : qc.signatures()) {
+    for (SignerSig s : signatures) {
       if (s.signer() < 0 || s.signer() >= config.n() || seen.get(s.signer())) {
         return false;
       }
@@ -64,7 +72,6 @@ final class CertificateVerifier {
         return false;
       }
     }
-    proven.put(key, Boolean.TRUE);
     return true;
   }
 
@@ -125,17 +132,9 @@ final class CertificateVerifier {
         || c.signatures().size() > config.n()) {
       return false;
     }
-    BitSet seen = new BitSet(config.n());
-    byte[] msg = SigningBytes.batchAck(c.digest(), c.creator(), c.seq(), c.sealedAt(), c.envelopeCount());
-    for (SignerSig s : c.signatures()) {
-      if (s.signer() < 0 || s.signer() >= config.n() || seen.get(s.signer())) {
-        return false;
-      }
-      seen.set(s.signer());
-      signatureChecks++;
-      if (!auth.verify(s.signer(), msg, s.signature())) {
-        return false;
-      }
+    if (!distinctSignersSigned(c.signatures(),
+        SigningBytes.batchAck(c.digest(), c.creator(), c.seq(), c.sealedAt(), c.envelopeCount()))) {
+      return false;
     }
     proven.put(key, Boolean.TRUE);
     return true;

@@ -30,14 +30,7 @@ class FbftFullRestartNetworkTest {
 
   @AfterEach
   void stop() {
-    for (int i = 0; i < servers.length; i++) {
-      if (channels[i] != null) {
-        channels[i].shutdownNow();
-      }
-      if (servers[i] != null) {
-        servers[i].close();
-      }
-    }
+    FbftNetworkFixture.closeAll(servers, channels);
   }
 
   @ParameterizedTest(name = "fbft.batches={0}")

@@ -298,6 +298,18 @@ final class FbftNetworkFixture {
   }
 
   /** Polls {@code condition} (each poll a real read of node state) until it holds or {@link #WAIT} passes. */
+  /** Closes every client channel and orderer of a test; slots already closed are null. */
+  static void closeAll(OrdererServer[] servers, ManagedChannel[] channels) {
+    for (int i = 0; i < servers.length; i++) {
+      if (channels[i] != null) {
+        channels[i].shutdownNow();
+      }
+      if (servers[i] != null) {
+        servers[i].close();
+      }
+    }
+  }
+
   static void await(String what, java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {

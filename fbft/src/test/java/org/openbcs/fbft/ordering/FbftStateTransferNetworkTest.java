@@ -39,14 +39,7 @@ class FbftStateTransferNetworkTest {
 
   @AfterEach
   void stop() {
-    for (int i = 0; i < servers.length; i++) {
-      if (channels[i] != null) {
-        channels[i].shutdownNow();
-      }
-      if (servers[i] != null) {
-        servers[i].close();
-      }
-    }
+    FbftNetworkFixture.closeAll(servers, channels);
     if (net != null) {
       for (int i = 0; i < servers.length; i++) {
         FbftConsenter.CRASH_BEFORE_NEXT_WRITE.remove(net.stateDir(i));
