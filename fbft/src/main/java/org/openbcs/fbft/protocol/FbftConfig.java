@@ -89,8 +89,11 @@ public record FbftConfig(
     return Math.min(BATCH_DEDUP_HEIGHTS, retainBlocks);
   }
 
-  /** Upper bound of {@link #batchDedupHeights()}. */
-  public static final int BATCH_DEDUP_HEIGHTS = 64;
+  /**
+   * Upper bound of {@link #batchDedupHeights()}: the committed references the WAL keeps (R3.9),
+   * so a restarted replica can always check the whole window.
+   */
+  public static final int BATCH_DEDUP_HEIGHTS = org.openbcs.fbft.wal.WalState.COMMITTED_REFS_HEIGHTS;
 
   /** Byzantine replicas tolerated. */
   public int f() {
